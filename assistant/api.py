@@ -1,0 +1,138 @@
+"""The one public API. The CLI, the chat page and the eval are built on it and nothing else."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from assistant.answer import Answer
+from assistant.config import SAMPLE_NOTICE, Settings
+from ingest.pipeline import IngestReport, ProgressHook
+from ingest.store import NoticeRecord
+
+Message = dict  # {"role": "user" | "assistant", "content": str}
+
+
+class Assistant:
+    """Ask questions about ingested notices; get figures, quotes and section paths.
+
+    >>> bot = Assistant(home="/tmp/tongbao")      # opens or creates the store
+    >>> bot.ingest("notice.txt")                  # doctest: +SKIP
+    >>> bot.ask("2020年全区重点项目完成投资多少?").text   # doctest: +SKIP
+    """
+
+    def __init__(self, home: str | Path | None = None, *, settings: Settings | None = None, **overrides):
+        self.settings = settings or Settings.from_env(home=home, **overrides)
+        self._store = None
+        self._embed_model = None
+        self._answerer = None
+
+    # -- the store -----------------------------------------------------------------
+
+    @property
+    def store(self):
+        if self._store is None:
+            from ingest.store import NoticeStore
+
+            self._store = NoticeStore(self.settings, self.embed_model.model_name)
+        return self._store
+
+    @property
+    def embed_model(self):
+        if self._embed_model is None:
+            from ingest.embedding import make_embed_model
+
+            self._embed_model = make_embed_model(self.settings.embedding, self.settings.embedding_cache_path)
+        return self._embed_model
+
+    def ingest(self, *paths: str | Path, progress: ProgressHook | None = None) -> IngestReport:
+        """Ingest notice files or folders; unchanged files cost nothing, changed ones are replaced."""
+        from ingest.pipeline import ingest
+
+        flat: list[Path] = []
+        for p in paths:
+            flat.extend(Path(x) for x in ([p] if isinstance(p, (str, Path)) else p))
+        return ingest(self.store, self.embed_model, flat, self.settings.chunk_tokens, progress)
+
+    def ingest_sample_if_empty(self, progress: ProgressHook | None = None) -> IngestReport | None:
+        """The bundled notice, so that a fresh install has something to answer from."""
+        if self.store.documents():
+            return None
+        return self.ingest(SAMPLE_NOTICE, progress=progress)
+
+    def documents(self) -> list[NoticeRecord]:
+        return self.store.documents(refresh=True)
+
+    def remove(self, doc_id: str) -> NoticeRecord:
+        return self.store.remove(doc_id)
+
+    def notice_text(self, doc_id: str) -> str:
+        """The stored text of a notice; every citation's start/end index into it."""
+        return self.store.notice_text(doc_id)
+
+    # -- answering -----------------------------------------------------------------
+
+    @property
+    def answerer(self):
+        if self._answerer is None:
+            from assistant.answering import build_answerer
+
+            self._answerer = build_answerer(self.settings, self.store, self.embed_model)
+        return self._answerer
+
+    @property
+    def answerer_name(self) -> str:
+        """"offline", or "llm:<model>" when an OpenAI-compatible model is configured."""
+        llm = self.settings.llm
+        return f"llm:{llm.model}" if llm.enabled else "offline"
+
+    def ask(self, question: str, history: Sequence[Message] | None = None, doc_ids: Sequence[str] | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, history=history, doc_ids=doc_ids):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(
+        self, question: str, history: Sequence[Message] | None = None, doc_ids: Sequence[str] | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield pieces of the answer text as they come, then the final `Answer`."""
+        started = time.perf_counter()
+        final = None
+        for event in self.answerer.stream(question, list(history or []), set(doc_ids) if doc_ids else None):
+            if isinstance(event, Answer):
+                final = event
+            else:
+                yield event
+        final.elapsed_ms = (time.perf_counter() - started) * 1000
+        yield final
+
+    def chat(self, doc_ids: Sequence[str] | None = None) -> "Conversation":
+        return Conversation(self, doc_ids)
+
+
+class Conversation:
+    """A conversation that keeps its own history, so follow-ups resolve against it."""
+
+    def __init__(self, assistant: Assistant, doc_ids: Sequence[str] | None = None):
+        self.assistant = assistant
+        self.doc_ids = doc_ids
+        self.history: list[Message] = []
+
+    def ask(self, question: str) -> Answer:
+        answer = None
+        for event in self.stream(question):
+            if isinstance(event, Answer):
+                answer = event
+        return answer
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        for event in self.assistant.stream(question, history=self.history, doc_ids=self.doc_ids):
+            if isinstance(event, Answer):
+                self.history += [{"role": "user", "content": question}, {"role": "assistant", "content": event.text}]
+            yield event
+
+    def reset(self) -> None:
+        self.history = []

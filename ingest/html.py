@@ -1,0 +1,48 @@
+"""Text out of a notice's web page: the article's paragraphs, not the site around it."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "section", "article", "pre", "blockquote"}
+_NOISE = ["script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "button", "select"]
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """Return (page title, article text with one paragraph per block)."""
+    soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    for name in _NOISE:
+        for tag in soup.find_all(name):
+            tag.decompose()
+    root = _article_root(soup)
+    paragraphs = [p for p in (_block_text(b) for b in _leaf_blocks(root)) if p]
+    return title, "\n\n".join(paragraphs)
+
+
+def _article_root(soup: BeautifulSoup) -> Tag:
+    # The element holding the most paragraph text is the article; the page around it is chrome.
+    best, best_len = soup.body or soup, 0
+    for tag in soup.find_all(["div", "article", "section", "main", "td"]):
+        length = sum(len(p.get_text(strip=True)) for p in tag.find_all("p", recursive=False))
+        if length > best_len:
+            best, best_len = tag, length
+    return best if best_len else (soup.body or soup)
+
+
+def _leaf_blocks(root: Tag):
+    for tag in root.find_all(_BLOCKS):
+        if not any(isinstance(child, Tag) and child.name in _BLOCKS for child in tag.descendants):
+            yield tag
+    if not root.find_all(_BLOCKS):
+        yield root
+
+
+def _block_text(tag: Tag) -> str:
+    parts = []
+    for node in tag.descendants:
+        if isinstance(node, NavigableString):
+            parts.append(str(node))
+        elif node.name == "br":
+            parts.append("\n")
+    return "\n".join(line.strip() for line in "".join(parts).split("\n") if line.strip())

@@ -1,0 +1,101 @@
+"""Chinese keyword search: jieba words scored with BM25 (bm25s), persisted beside the store.
+
+A `\\w\\w+` tokenizer turns a run of Han characters into one token and scores every
+Chinese query 0; jieba's search mode yields both words and their parts
+(`重点项目` → `重点`, `项目`, `重点项目`), which is what keyword recall needs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+STOPWORDS = frozenset(
+    "的 了 和 与 及 是 在 等 对 将 把 被 为 以 于 并 或 其 之 也 都 而 就 有 中 上 下 个 年 月 日 "
+    "吗 呢 吧 啊 么 什么 多少 哪些 哪个 哪里 怎么 怎样 如何 是否 几 请问 请 一下 具体 情况 "
+    "那 这 该 此 这个 那个 这些 那些 方面".split()
+)
+_PUNCT = re.compile(r"^[\W_]+$")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def normalize(text: str) -> str:
+    """Full-width digits and letters to half-width, lower case: what both sides of a match see."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    return [t for t in _jieba().lcut_for_search(normalize(text)) if t.strip() and not _PUNCT.match(t) and t not in STOPWORDS]
+
+
+class KeywordIndex:
+    """BM25 over the nodes of the active document versions, with their ids and documents."""
+
+    def __init__(self, node_ids: list[str], doc_ids: list[str], bm25, stamp: str):
+        self.node_ids = node_ids
+        self.doc_ids = np.asarray(doc_ids, dtype=object)
+        self.bm25 = bm25
+        self.stamp = stamp
+
+    @classmethod
+    def build(cls, node_ids: list[str], doc_ids: list[str], texts: list[str], stamp: str) -> "KeywordIndex":
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        if texts:
+            bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(list(node_ids), list(doc_ids), bm25 if texts else None, stamp)
+
+    def save(self, folder: Path) -> None:
+        # Written beside, then swapped in, so a crash never leaves half an index.
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.bm25 is not None:
+            self.bm25.save(str(tmp / "bm25"))
+        (tmp / "nodes.json").write_text(
+            json.dumps({"stamp": self.stamp, "node_ids": self.node_ids, "doc_ids": list(self.doc_ids)}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> "KeywordIndex | None":
+        manifest = folder / "nodes.json"
+        if not manifest.is_file():
+            return None
+        import bm25s
+
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").is_dir() else None
+        return cls(data["node_ids"], data["doc_ids"], bm25, data["stamp"])
+
+    def search(self, query: str, top_k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        tokens = tokenize(query)
+        if self.bm25 is None or not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        if doc_ids is not None:
+            scores = np.where(np.isin(self.doc_ids, list(doc_ids)), scores, 0.0)
+        top = np.argsort(-scores)[:top_k]
+        return [(self.node_ids[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,126 @@
+"""Ingestion, top to bottom: files → notices → section nodes → vectors → store.
+
+Every file is read and checked before anything is written, so a bad file in a
+batch leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import NoticeError
+from ingest.notice import Notice, find_notice_files, read_notice
+from ingest.sections import parse_sections
+from ingest.store import NoticeRecord, NoticeStore, version_of
+
+# Called with (notice title, passages embedded so far, passages to embed).
+ProgressHook = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class IngestedNotice:
+    doc_id: str
+    title: str
+    path: str
+    status: str  # "added", "replaced" or "unchanged"
+    sections: int
+    nodes: int
+    embedded: int  # passages that needed the model (the rest came from the cache)
+    seconds: float
+
+
+@dataclass
+class IngestReport:
+    notices: list[IngestedNotice] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(n.status != "unchanged" for n in self.notices)
+
+    def summary(self) -> str:
+        lines = []
+        for n in self.notices:
+            if n.status == "unchanged":
+                lines.append(f"{n.doc_id}: unchanged, nothing to do ({n.title})")
+            else:
+                lines.append(
+                    f"{n.doc_id}: {n.status} — {n.sections} sections, {n.nodes} nodes, "
+                    f"{n.embedded} embedded, {n.seconds:.1f} s ({n.title})"
+                )
+        return "\n".join(lines)
+
+
+def read_all(paths: list[Path]) -> list[Notice]:
+    """Read and check every file first; duplicate ids in one batch would overwrite each other."""
+    notices = [read_notice(p) for p in find_notice_files([Path(p) for p in paths])]
+    seen: dict[str, str] = {}
+    for notice in notices:
+        if notice.doc_id in seen:
+            raise NoticeError(
+                notice.source_path,
+                f"has the same document id {notice.doc_id!r} as {seen[notice.doc_id]}; rename one of them",
+            )
+        seen[notice.doc_id] = notice.source_path
+    return notices
+
+
+def ingest(
+    store: NoticeStore,
+    embed_model,
+    paths: list[Path],
+    chunk_tokens: int,
+    progress: ProgressHook | None = None,
+) -> IngestReport:
+    from llama_index.core.schema import Document
+
+    from ingest.chunking import NoticeNodeParser
+
+    parser = NoticeNodeParser(chunk_tokens=chunk_tokens)
+    report = IngestReport()
+    for notice in read_all(paths):
+        started = time.perf_counter()
+        existing: NoticeRecord | None = store.document(notice.doc_id)
+        if existing is not None and existing.content_hash == notice.content_hash:
+            report.notices.append(
+                IngestedNotice(notice.doc_id, notice.title, notice.source_path, "unchanged", existing.sections, existing.nodes, 0, 0.0)
+            )
+            continue
+        document = Document(id_=notice.doc_id, text=notice.text, metadata={**notice.metadata, "version": version_of(notice)})
+        nodes = parser.get_nodes_from_documents([document])
+        embedded = _embed(embed_model, nodes, notice.title, progress)
+        sections = sum(1 for s in parse_sections(notice.text) if s.labels)
+        store.replace(notice, nodes, sections)
+        report.notices.append(
+            IngestedNotice(
+                notice.doc_id,
+                notice.title,
+                notice.source_path,
+                "replaced" if existing else "added",
+                sections,
+                len(nodes),
+                embedded,
+                time.perf_counter() - started,
+            )
+        )
+    return report
+
+
+def _embed(embed_model, nodes, title: str, progress: ProgressHook | None) -> int:
+    from llama_index.core.schema import MetadataMode
+
+    texts = [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes]
+    missing = embed_model.missing(texts)
+    batch = 16
+    vectors: list[list[float]] = []
+    if progress:
+        progress(title, 0, len(texts))
+    for i in range(0, len(texts), batch):
+        vectors.extend(embed_model.get_text_embedding_batch(texts[i : i + batch]))
+        if progress:
+            progress(title, min(i + batch, len(texts)), len(texts))
+    for node, vector in zip(nodes, vectors):
+        node.embedding = vector
+    return missing

@@ -1,0 +1,238 @@
+"""The notice store: node vectors in ChromaDB, a catalog of documents, a keyword index.
+
+Everything durable lives in Chroma — embedded (`PersistentClient` under the home
+folder) or a server (`HttpClient`) — so several processes, or machines, see one
+store. Two collections:
+
+* `<name>` holds the nodes (vectors, text, section metadata), tagged with the
+  document version (a content hash) they were built from;
+* `<name>-catalog` holds one record per document: its metadata, the active
+  version, and the full notice text that citation offsets point into.
+
+Replacing a document is atomic: the new version's nodes are added first, then the
+catalog record is switched to it in one write, then the old version's nodes are
+deleted. A crash at any point leaves the catalog on one complete version; nodes of
+versions the catalog does not name are invisible to retrieval and swept on the
+next write. The keyword index is a local cache derived from the active nodes and
+rebuilt whenever the catalog has moved on from the one it was built for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.errors import StoreError, UnknownDocumentError
+from ingest.keyword import KeywordIndex
+from ingest.notice import Notice
+
+_PLACEHOLDER_VECTOR = [1.0]  # catalog records are looked up by id, never by similarity
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """An ingested notice as the catalog knows it."""
+
+    doc_id: str
+    title: str
+    issuer: str
+    signed_on: str
+    published_on: str
+    source: str
+    source_path: str
+    version: str
+    content_hash: str
+    sections: int
+    nodes: int
+    ingested_at: str
+    embed_model: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class NoticeStore:
+    def __init__(self, settings: Settings, embed_model_name: str):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.settings = settings
+        self.embed_model_name = embed_model_name
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if settings.chroma_url:
+                self.client = _http_client(settings.chroma_url, chroma_settings)
+            else:
+                settings.home.mkdir(parents=True, exist_ok=True)
+                self.client = chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=chroma_settings)
+            self.nodes = self.client.get_or_create_collection(
+                settings.collection,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embed_model": embed_model_name},
+                embedding_function=None,
+            )
+            self.catalog = self.client.get_or_create_collection(settings.collection + "-catalog", embedding_function=None)
+        except StoreError:
+            raise
+        except Exception as exc:  # a server that is down, a folder we cannot write
+            where = settings.chroma_url or settings.home / "chroma"
+            raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
+        built_with = (self.nodes.metadata or {}).get("embed_model")
+        if built_with and built_with != embed_model_name:
+            raise StoreError(
+                f"this store was built with the embedding model {built_with!r}, not {embed_model_name!r}; "
+                "use another ASSISTANT_HOME / collection, or the model that built it"
+            )
+        self._lock = threading.RLock()
+        self._records: dict[str, NoticeRecord] | None = None
+        self._texts: dict[str, str] = {}
+        self._keyword: KeywordIndex | None = None
+
+    # -- reading -----------------------------------------------------------------
+
+    def documents(self, refresh: bool = False) -> list[NoticeRecord]:
+        with self._lock:
+            if self._records is None or refresh:
+                got = self.catalog.get(include=["metadatas"])
+                self._records = {
+                    i: NoticeRecord(**{k: m[k] for k in NoticeRecord.__dataclass_fields__})
+                    for i, m in zip(got["ids"], got["metadatas"])
+                }
+            return sorted(self._records.values(), key=lambda r: r.doc_id)
+
+    def document(self, doc_id: str) -> NoticeRecord | None:
+        self.documents()
+        return self._records.get(doc_id)
+
+    def active_versions(self) -> dict[str, str]:
+        return {r.doc_id: r.version for r in self.documents()}
+
+    def notice_text(self, doc_id: str) -> str:
+        """The stored notice text that node offsets and citation quotes refer to."""
+        with self._lock:
+            if doc_id not in self._texts:
+                got = self.catalog.get(ids=[doc_id], include=["documents"])
+                if not got["ids"]:
+                    raise UnknownDocumentError(doc_id)
+                self._texts[doc_id] = got["documents"][0]
+            return self._texts[doc_id]
+
+    def vector_store(self):
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self.nodes)
+
+    def keyword_index(self) -> KeywordIndex:
+        with self._lock:
+            stamp = self._stamp()
+            if self._keyword is None or self._keyword.stamp != stamp:
+                folder = self._keyword_folder()
+                loaded = KeywordIndex.load(folder)
+                if loaded is None or loaded.stamp != stamp:
+                    loaded = self._build_keyword_index(stamp)
+                    loaded.save(folder)
+                self._keyword = loaded
+            return self._keyword
+
+    def fetch_nodes(self, node_ids: list[str]) -> dict[str, dict]:
+        """Text and metadata of nodes by id (for keyword hits, which carry ids only)."""
+        if not node_ids:
+            return {}
+        got = self.nodes.get(ids=list(node_ids), include=["documents", "metadatas"])
+        return {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+
+    # -- writing -----------------------------------------------------------------
+
+    def replace(self, notice: Notice, nodes: list, sections: int) -> NoticeRecord:
+        """Make `nodes` (embedded, tagged with the notice's version) the document's content."""
+        version = version_of(notice)
+        record = NoticeRecord(
+            doc_id=notice.doc_id,
+            title=notice.title,
+            issuer=notice.issuer,
+            signed_on=notice.signed_on,
+            published_on=notice.published_on,
+            source=notice.source,
+            source_path=notice.source_path,
+            version=version,
+            content_hash=notice.content_hash,
+            sections=sections,
+            nodes=len(nodes),
+            ingested_at=time.strftime("%Y-%m-%d %H:%M:%S"),
+            embed_model=self.embed_model_name,
+        )
+        with self._lock:
+            store = self.vector_store()
+            for i in range(0, len(nodes), 500):
+                store.add(nodes[i : i + 500])
+            self.catalog.upsert(
+                ids=[notice.doc_id],
+                documents=[notice.text],
+                metadatas=[record.to_dict()],
+                embeddings=[_PLACEHOLDER_VECTOR],
+            )
+            self.nodes.delete(where={"$and": [{"doc_id": notice.doc_id}, {"version": {"$ne": version}}]})
+            self._records = None
+            self._texts.pop(notice.doc_id, None)
+        self.keyword_index()
+        return record
+
+    def remove(self, doc_id: str) -> NoticeRecord:
+        with self._lock:
+            record = self.document(doc_id)
+            if record is None:
+                raise UnknownDocumentError(doc_id)
+            self.catalog.delete(ids=[doc_id])
+            self.nodes.delete(where={"doc_id": doc_id})
+            self._records = None
+            self._texts.pop(doc_id, None)
+        self.keyword_index()
+        return record
+
+    # -- internals -----------------------------------------------------------------
+
+    def _stamp(self) -> str:
+        versions = sorted(self.active_versions().items())
+        return hashlib.sha256(json.dumps(versions).encode()).hexdigest()[:16]
+
+    def _keyword_folder(self) -> Path:
+        where = self.settings.chroma_url or "embedded"
+        tag = hashlib.sha1(f"{where}|{self.settings.collection}".encode()).hexdigest()[:10]
+        return self.settings.home / "keyword" / tag
+
+    def _build_keyword_index(self, stamp: str) -> KeywordIndex:
+        ids: list[str] = []
+        docs: list[str] = []
+        texts: list[str] = []
+        for doc_id, version in self.active_versions().items():
+            got = self.nodes.get(where={"$and": [{"doc_id": doc_id}, {"version": version}]}, include=["documents", "metadatas"])
+            for node_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                ids.append(node_id)
+                docs.append(doc_id)
+                # Section titles count as keywords of every node under them.
+                texts.append(f"{meta.get('section', '')}\n{text}")
+        return KeywordIndex.build(ids, docs, texts, stamp)
+
+
+def version_of(notice: Notice) -> str:
+    return notice.content_hash[:16]
+
+
+def _http_client(url: str, chroma_settings):
+    import chromadb
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url if "://" in url else f"http://{url}")
+    if not parsed.hostname:
+        raise StoreError(f"ASSISTANT_CHROMA_URL {url!r} is not a URL like http://127.0.0.1:8000")
+    return chromadb.HttpClient(
+        host=parsed.hostname,
+        port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+        ssl=parsed.scheme == "https",
+        settings=chroma_settings,
+    )
