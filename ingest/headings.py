@@ -23,13 +23,13 @@ _CN = "一二三四五六七八九十百零〇两"
 
 _LEVELS: list[tuple[int, re.Pattern[str]]] = [
     (1, re.compile(rf"^(?P<num>[{_CN}]{{1,4}})、")),
-    (2, re.compile(rf"^(?P<num>第[{_CN}]{{1,4}}(?:方面问题|方面|部分))(?:[,,、::。;;\s]|$)")),
-    (3, re.compile(rf"^[((](?P<num>[{_CN}]{{1,4}})[))]")),
+    (2, re.compile(rf"^(?P<num>第[{_CN}]{{1,4}}(?:方面问题|方面|部分))(?:[,，、:：。;；\s]|$)")),
+    (3, re.compile(rf"^[(（](?P<num>[{_CN}]{{1,4}})[)）]")),
     (4, re.compile(r"^(?P<num>[0-9０-９]{1,3})(?:[.．]|、)(?![0-9０-９])")),
 ]
 
 # Items inside a section: they open a clause (start of text or after a stop).
-ITEM_PATTERN = re.compile(rf"(?:(?<=^)|(?<=[。;;::!?！？\n]))\s*(?P<label>[{_CN}]{{1,3}}是|[((][0-9０-９]{{1,2}}[))])")
+ITEM_PATTERN = re.compile(rf"(?:(?<=^)|(?<=[。;；:：!?！？\n]))\s*(?P<label>[{_CN}]{{1,3}}是|[(（][0-9０-９]{{1,2}}[)）])")
 
 # Longer first sentences are body text; the heading's title is then its first clause.
 MAX_TITLE_CHARS = 70
@@ -46,8 +46,8 @@ class Heading:
 
 
 def canonical_item_label(raw: str) -> str:
-    raw = unicodedata.normalize("NFKC", raw)
-    return raw if raw.endswith("是") else raw.replace("(", "(").replace(")", ")")
+    # NFKC turns （１） into (1); 一是 is already canonical.
+    return unicodedata.normalize("NFKC", raw)
 
 
 def match_heading(paragraph: str, offset: int = 0) -> Heading | None:
@@ -82,7 +82,7 @@ def _title_after(text: str, pos: int) -> tuple[str, int]:
     line when it stands alone; an over-long first sentence yields its first clause.
     """
     rest = text[pos:]
-    lead = len(rest) - len(rest.lstrip(" ,,、::\u3000\t"))
+    lead = len(rest) - len(rest.lstrip(" ,，、:：\u3000\t"))
     rest = rest[lead:]
     line = rest.split("\n", 1)[0]
     stop = re.search(r"[。!?！？]", line)
@@ -90,7 +90,7 @@ def _title_after(text: str, pos: int) -> tuple[str, int]:
     if len(sentence) <= MAX_TITLE_CHARS:
         end = stop.end() if stop else len(line)
         return sentence.strip(), pos + lead + end
-    clause = re.split(r"[,,;;]", sentence, maxsplit=1)[0]
+    clause = re.split(r"[,，;；]", sentence, maxsplit=1)[0]
     if len(clause) <= MAX_TITLE_CHARS:
         return clause.strip(), pos + lead
     return clause[:MAX_TITLE_CHARS].strip() + "…", pos + lead

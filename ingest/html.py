@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "section", "article", "pre", "blockquote"}
+# The "来源:… 发布时间:…" line: page chrome, but it carries the notice's source and date.
+_SOURCE_LINE = re.compile(r"来源\s*[:：].*(日期|时间)\s*[:：]")
 _NOISE = ["script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "button", "select"]
 
 
@@ -17,6 +21,10 @@ def html_to_text(html: str) -> tuple[str, str]:
             tag.decompose()
     root = _article_root(soup)
     paragraphs = [p for p in (_block_text(b) for b in _leaf_blocks(root)) if p]
+    if not any(_SOURCE_LINE.search(p) for p in paragraphs):
+        # Kept for ingest.notice, which reads the metadata from it and drops the line.
+        outside = (_block_text(b) for b in _leaf_blocks(soup.body or soup) if b is not root and root not in b.parents)
+        paragraphs = [p for p in outside if _SOURCE_LINE.search(p)][:1] + paragraphs
     return title, "\n\n".join(paragraphs)
 
 

@@ -99,3 +99,16 @@ class KeywordIndex:
             scores = np.where(np.isin(self.doc_ids, list(doc_ids)), scores, 0.0)
         top = np.argsort(-scores)[:top_k]
         return [(self.node_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def document_frequencies(index: KeywordIndex, tokens: list[str]) -> dict[str, int]:
+    """How many nodes contain each token (0 for tokens the notices never use)."""
+    if index.bm25 is None:
+        return {t: 0 for t in tokens}
+    vocab = index.bm25.vocab_dict
+    indptr = index.bm25.scores["indptr"]
+    out = {}
+    for token in tokens:
+        i = vocab.get(token)
+        out[token] = int(indptr[i + 1] - indptr[i]) if i is not None else 0
+    return out

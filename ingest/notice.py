@@ -18,14 +18,14 @@ from assistant.errors import NoticeError
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 20 * 1024 * 1024
 
-_BREADCRUMB = re.compile(r"^\s*(所在位置|当前位置|您的位置|您现在的位置)\s*[::]")
-_SOURCE_DATE = re.compile(r"来源\s*[::]\s*(?P<source>.*?)\s+(发布)?(日期|时间)\s*[::]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2})")
+_BREADCRUMB = re.compile(r"^\s*(所在位置|当前位置|您的位置|您现在的位置)\s*[:：]")
+_SOURCE_DATE = re.compile(r"来源\s*[:：]\s*(?P<source>.*?)\s+(发布)?(日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2})")
 _FOOTER = re.compile(
     r"^\s*(主办单位|承办单位|协办单位|合作单位|技术支持|版权所有|网站标识码|投稿邮箱|联系我们|网站地图|【?打印】?|【?关闭】?|分享到)"
     r"|ICP备|公网安备|京公网|Copyright|©"
 )
 _LONE_EMAIL = re.compile(r"^\s*[\w.+-]+@[\w-]+(\.[\w-]+)+\s*$")
-_EMPTY_ATTACHMENT = re.compile(r"^\s*附件\s*[::]?\s*$")
+_EMPTY_ATTACHMENT = re.compile(r"^\s*附件\s*[:：]?\s*$")
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _TITLE_LINE = re.compile(r"关于.{2,60}(通报|报告|通知|决定|意见|公告|情况|说明)\s*$")
 
@@ -169,6 +169,6 @@ def _find_signature(body: str) -> tuple[str, str]:
         date = _DATE_LINE.match(lines[i])
         if date:
             y, m, d = (int(g) for g in date.groups())
-            issuer = lines[i - 1] if i > 0 and len(lines[i - 1]) <= 40 and not re.search(r"[。,,;;]", lines[i - 1]) else ""
+            issuer = lines[i - 1] if i > 0 and len(lines[i - 1]) <= 40 and not re.search(r"[。,，;；]", lines[i - 1]) else ""
             return issuer, f"{y:04d}-{m:02d}-{d:02d}"
     return "", ""

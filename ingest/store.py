@@ -92,6 +92,7 @@ class NoticeStore:
         self._records: dict[str, NoticeRecord] | None = None
         self._texts: dict[str, str] = {}
         self._keyword: KeywordIndex | None = None
+        self._vector_store = None
 
     # -- reading -----------------------------------------------------------------
 
@@ -123,9 +124,11 @@ class NoticeStore:
             return self._texts[doc_id]
 
     def vector_store(self):
-        from llama_index.vector_stores.chroma import ChromaVectorStore
+        if self._vector_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        return ChromaVectorStore(chroma_collection=self.nodes)
+            self._vector_store = ChromaVectorStore(chroma_collection=self.nodes)
+        return self._vector_store
 
     def keyword_index(self) -> KeywordIndex:
         with self._lock:

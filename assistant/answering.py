@@ -1,0 +1,278 @@
+"""From a question to an Answer, top to bottom:
+
+    clean → resolve follow-up → analyse → retrieve (hybrid) → sentences → score
+          → offline draft → [LLM answer, streamed and verified] → Answer
+
+The offline draft is always made: it is the answer when no LLM is configured, the
+fallback when the LLM fails or states a figure no quote holds, and the judge of
+whether the notices hold an answer at all (the LLM is never called on nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from assistant.answer import Answer, Citation, Passage
+from assistant.config import Settings
+from assistant.evidence import ScoredSentence, Sentence, question_terms, score_sentences, split_sentences
+from assistant.figures import find_figures, normalize, unverified_figures
+from assistant.followup import Resolved, resolve
+from assistant.offline import Draft, OfflineComposer, cite
+from assistant.question import Question, analyse, chinese_keywords, clean
+from assistant.retrieval import HybridRetriever
+from ingest.keyword import document_frequencies, tokenize
+from ingest.sections import Section, display_path, parse_sections
+
+PASSAGES = 8
+# The streamed LLM text is held back by this many characters, so a figure is
+# complete (and checked) before any of it is shown.
+HOLD_BACK = 16
+
+
+def build_answerer(settings: Settings, store, embed_model) -> "Answerer":
+    return Answerer(settings, store, embed_model)
+
+
+class Answerer:
+    def __init__(self, settings: Settings, store, embed_model):
+        self.settings = settings
+        self.store = store
+        self.embed_model = embed_model
+        self.composer = OfflineComposer(self.section_at)
+        self._sections: dict[tuple[str, str], list[Section]] = {}
+        self._chat_model = None
+        self._corpus: tuple[str, str] = ("", "")
+
+    @property
+    def name(self) -> str:
+        return f"llm:{self.settings.llm.model}" if self.settings.llm.enabled else "offline"
+
+    # -- the pipeline -----------------------------------------------------------
+
+    def stream(self, raw_question: str, history: list[dict], doc_ids: set[str] | None) -> Iterator[str | Answer]:
+        text = clean(raw_question)
+        resolved = self._resolve(text, history)
+        question = _analyse(resolved, text)
+        query = resolved.question
+        if question.english:
+            query = f"{query} {chinese_keywords(query)}"
+        retrieved = HybridRetriever(self.store, self.embed_model, top_k=PASSAGES, doc_ids=doc_ids).retrieve(query)
+        passages = [_passage(hit) for hit in retrieved]
+        scored, terms, focus_terms = self._score(question, resolved, query, retrieved)
+        draft = self.composer.compose(question, resolved, scored, terms, focus_terms)
+        answer = Answer(
+            question=text,
+            text=draft.text,
+            found=draft.found,
+            citations=draft.citations,
+            answerer="offline",
+            standalone_question=resolved.question,
+            figures=draft.figures,
+            passages=passages,
+        )
+        if self.settings.llm.enabled and draft.found:
+            yield from self._llm_answer(answer, draft, scored, resolved)
+            return
+        yield from _chunks(answer.text)
+        yield answer
+
+    def _resolve(self, text: str, history: list[dict]) -> Resolved:
+        resolved = resolve(text, history)
+        if resolved.is_followup and not resolved.item and self.settings.llm.enabled:
+            from assistant.llm import LLMError
+
+            try:
+                rewritten = self.chat_model.rewrite(text, history)
+                return Resolved(rewritten, resolved.focus, True, resolved.previous_answer)
+            except LLMError:
+                pass  # the rule-based rewrite stands
+        return resolved
+
+    def _score(self, question: Question, resolved: Resolved, query: str, retrieved) -> tuple[list[ScoredSentence], object, object]:
+        index = self.store.keyword_index()
+        node_count = max(len(index.node_ids), 1)
+        term_query = chinese_keywords(query) + " " + " ".join(question.years) if question.english else query
+        focus_query = chinese_keywords(resolved.focus) if question.english else resolved.focus
+        doc_freq = document_frequencies(index, tokenize(term_query) + tokenize(focus_query))
+        terms = question_terms(term_query, doc_freq, node_count, corpus_has=self._corpus_has)
+        focus_terms = question_terms(focus_query, doc_freq, node_count) if resolved.is_followup else terms
+        sentences = _sentences(retrieved)
+        scored = score_sentences(sentences, terms, question)
+        if resolved.is_followup and resolved.previous_answer:
+            scored = _continue_from(scored, resolved.previous_answer)
+        return scored, terms, focus_terms
+
+    # -- the LLM path -----------------------------------------------------------
+
+    @property
+    def chat_model(self):
+        if self._chat_model is None:
+            from assistant.llm import ChatModel
+
+            self._chat_model = ChatModel(self.settings.llm)
+        return self._chat_model
+
+    def _llm_answer(self, offline: Answer, draft: Draft, scored: list[ScoredSentence], resolved: Resolved) -> Iterator[str | Answer]:
+        from assistant.llm import NOT_IN_NOTICE, LLMError
+
+        pool = [ss.sentence for ss in scored]
+        quotes = [s.text for s in pool]
+        context = [f"({p.doc_id} | {display_path(p.section_path, p.section_titles)})\n{p.text}" for p in offline.passages]
+        buffer, shown = "", 0
+        try:
+            for delta in self.chat_model.stream_answer(resolved.question, context):
+                buffer += delta
+                safe = max(shown, len(buffer) - HOLD_BACK)
+                safe = _figure_safe_boundary(buffer, safe)
+                if safe > shown:
+                    bad = unverified_figures(buffer[:safe], quotes)
+                    if bad:
+                        yield from self._fallback(offline, shown, f"the model stated figures no quote holds: {', '.join(bad)}", bad)
+                        return
+                    yield buffer[shown:safe]
+                    shown = safe
+        except LLMError as exc:
+            yield from self._fallback(offline, shown, f"LLM unavailable: {exc}", [])
+            return
+        text = buffer.strip()
+        if not text:
+            yield from self._fallback(offline, shown, "the model returned an empty answer", [])
+            return
+        bad = unverified_figures(text, quotes)
+        if bad:
+            yield from self._fallback(offline, shown, f"the model stated figures no quote holds: {', '.join(bad)}", bad)
+            return
+        if len(buffer) > shown:
+            yield buffer[shown:]
+        found = NOT_IN_NOTICE not in text
+        citations = _citations_for(text, pool) or offline.citations
+        yield Answer(
+            question=offline.question,
+            text=text.replace(NOT_IN_NOTICE, "").strip() if found else text.replace(NOT_IN_NOTICE, "").strip(),
+            found=found,
+            citations=citations,
+            answerer=self.name,
+            standalone_question=offline.standalone_question,
+            figures=[f.text for f in find_figures(normalize(text)) if f.kind != "number"],
+            passages=offline.passages,
+        )
+
+    def _fallback(self, offline: Answer, shown: int, reason: str, bad: list[str]) -> Iterator[str | Answer]:
+        note = "(模型的回答未通过原文核验,以下为离线答案)\n\n" if shown else ""
+        text = note + offline.text
+        if shown:
+            yield "\n\n"
+        yield from _chunks(text)
+        offline.text = text
+        offline.answerer = self.name
+        offline.fallback_reason = reason
+        offline.unverified_figures = bad
+        yield offline
+
+    def _corpus_has(self, word: str) -> bool:
+        """Whether any ingested notice contains `word` (to tell "not in the notices" from "not found")."""
+        stamp = self.store.keyword_index().stamp
+        if self._corpus[0] != stamp:
+            texts = [self.store.notice_text(r.doc_id) for r in self.store.documents()]
+            self._corpus = (stamp, normalize("\n".join(texts)).lower())
+        return word in self._corpus[1]
+
+    # -- sections ----------------------------------------------------------------
+
+    def section_at(self, doc_id: str, offset: int) -> tuple[Section, str]:
+        """The section holding `offset` in a notice, and the notice text."""
+        text = self.store.notice_text(doc_id)
+        record = self.store.document(doc_id)
+        key = (doc_id, record.version if record else "")
+        if key not in self._sections:
+            self._sections[key] = parse_sections(text)
+        sections = self._sections[key]
+        for section in sections:
+            if section.start <= offset < max(section.end, section.start + 1):
+                return section, text
+        return sections[-1], text
+
+
+def _analyse(resolved: Resolved, original: str) -> Question:
+    whole = analyse(resolved.question)
+    focus = analyse(resolved.focus) if resolved.is_followup else whole
+    english = analyse(original).english
+    wants, unit = (focus.wants, focus.unit) if focus.wants != "passage" else (whole.wants, whole.unit)
+    return Question(
+        text=resolved.question, wants=wants, unit=unit, years=focus.years if resolved.is_followup else whole.years,
+        english=english, given_figures=focus.given_figures,
+    )
+
+
+def _sentences(retrieved) -> list[Sentence]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for rank, hit in enumerate(retrieved):
+        meta = hit.node.metadata
+        labels = tuple(json.loads(meta.get("section_labels") or "[]"))
+        titles = tuple(json.loads(meta.get("section_titles") or "[]"))
+        node_start = int(meta.get("start", hit.node.start_char_idx or 0))
+        for start, end, text, previous in split_sentences(hit.node.get_content(), node_start):
+            key = (meta.get("doc_id"), start)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Sentence(meta.get("doc_id"), meta.get("doc_title", ""), labels, titles, start, end, text, rank, previous))
+    return out
+
+
+def _passage(hit) -> Passage:
+    meta = hit.node.metadata
+    start = int(meta.get("start", hit.node.start_char_idx or 0))
+    text = hit.node.get_content()
+    return Passage(
+        node_id=hit.node.node_id,
+        doc_id=meta.get("doc_id", ""),
+        section_path=tuple(json.loads(meta.get("section_labels") or "[]")),
+        section_titles=tuple(json.loads(meta.get("section_titles") or "[]")),
+        text=text,
+        start=start,
+        end=start + len(text),
+        score=float(hit.score or 0.0),
+    )
+
+
+def _continue_from(scored: list[ScoredSentence], previous_answer: str) -> list[ScoredSentence]:
+    """A follow-up most likely asks about what the previous answer quoted."""
+    previous_figures = {f.key for f in find_figures(normalize(previous_answer)) if f.kind not in ("year", "number")}
+    for ss in scored:
+        shares_figure = any(f.key in previous_figures for f in ss.sentence.figures)
+        quoted = ss.sentence.text[:16] in previous_answer
+        if shares_figure or quoted:
+            ss.score += 0.15
+    return sorted(scored, key=lambda ss: ss.score, reverse=True)
+
+
+def _citations_for(text: str, pool: list[Sentence]) -> list[Citation]:
+    """The sentences that hold the figures an LLM answer states, in the order it states them."""
+    citations: list[Citation] = []
+    for figure in find_figures(normalize(text)):
+        if figure.kind == "number":
+            continue
+        for sentence in pool:
+            if not unverified_figures(figure.text, [sentence.text]):
+                citation = cite(sentence)
+                if citation not in citations:
+                    citations.append(citation)
+                break
+    return citations
+
+
+def _figure_safe_boundary(text: str, end: int) -> int:
+    """Move `end` back so it does not cut a figure (digits, decimals, units) in two."""
+    while end > 0 and re.match(r"[\d.,%亿万千百十元年月日个家人次条项宗亩公里\w]", text[end - 1 : end]) and re.match(r"[\d.,%亿万千元年月日]", text[end : end + 1] or " "):
+        end -= 1
+    return end
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """The offline answer, streamed a line at a time so surfaces render it progressively."""
+    for line in re.findall(r"[^\n]*\n|[^\n]+$", text):
+        yield line

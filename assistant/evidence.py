@@ -1,0 +1,134 @@
+"""Evidence: the sentences of the retrieved passages, scored against the question.
+
+Retrieval returns passages of ~250 characters; an answer needs the one sentence
+that holds the figure. Each sentence is scored by how much of the question it
+covers (jieba words weighted by how rare they are in the notices, plus character
+bigrams, so word-boundary differences do not hide a match), with the section
+titles above it as weaker context and the passage's retrieval rank as a prior.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from assistant.figures import Figure, find_figures
+from assistant.question import Question
+from ingest.keyword import normalize, tokenize
+
+_SENTENCE = re.compile(r"[^。;;!?！？\n]+[。;;!?！？]?")
+_HAN_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+# Words that every question of this genre shares; they say nothing about where the answer is.
+GENERIC = frozenset("高明 高明区 全区 我区 区委 通报 问题 工作 情况 整改 一共 总共 共 累计 目前 已经 已 达到 有 个 家 进行 开展 the of and in a an to".split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    doc_title: str
+    labels: tuple[str, ...]
+    titles: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    passage_rank: int
+    previous: str = ""  # the sentence before, in the same paragraph (carries "2020年以来," etc.)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return find_figures(normalize(self.text))
+
+
+@dataclass
+class Terms:
+    """The question's words with their weights; `missing` are words no notice uses."""
+
+    weights: dict[str, float]
+    bigrams: set[str]
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values()) or 1.0
+
+
+# Nouns a question uses to ask, not to name what it asks about.
+_ASKING_NOUNS = frozenset("时候 时间 日期 数量 数字 比例 金额 情况 内容 方面 名称 名字 部门 单位 文件 措施 办法 问题 原因 结果 效果 目标 任务 多少 哪些 什么 有关 相关 具体".split())
+
+
+def _nouns(query: str) -> list[str]:
+    import jieba.posseg as pseg  # loaded on the first question only
+
+    return [w.lower() for w, flag in pseg.lcut(normalize(query)) if flag.startswith("n") or flag == "eng"]
+
+
+def question_terms(query: str, doc_freq: dict[str, int], node_count: int, corpus_has=None) -> Terms:
+    """Weighted words of the question; with `corpus_has`, also the nouns no notice contains."""
+    tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC]
+    weights = {}
+    for token in tokens:
+        df = doc_freq.get(token, 0)
+        idf = math.log(1 + (node_count - df + 0.5) / (df + 0.5))
+        weights[token] = idf * (1.0 if len(token) > 1 else 0.4)
+    present = [t for t in tokens if doc_freq.get(t, 0) > 0 and len(t) > 1]
+    missing = []
+    if corpus_has is not None:
+        missing = [
+            noun for noun in dict.fromkeys(_nouns(query))
+            if len(noun) > 1 and noun not in _ASKING_NOUNS and noun not in GENERIC
+            and not re.fullmatch(r"[\d.%]+", noun) and not any(p in noun for p in present) and not corpus_has(noun)
+        ]
+    bigrams = set(_HAN_BIGRAM.findall(normalize(query)))
+    return Terms(weights=weights, bigrams=bigrams, missing=missing)
+
+
+def coverage(terms: Terms, text: str) -> float:
+    """Share of the question's weighted words (and bigrams) that `text` contains."""
+    text = normalize(text)
+    hit = sum(w for t, w in terms.weights.items() if t in text)
+    words = hit / terms.total if terms.weights else 0.0
+    if not terms.bigrams:
+        return words
+    grams = sum(1 for g in terms.bigrams if g in text) / len(terms.bigrams)
+    return 0.75 * words + 0.25 * grams
+
+
+def split_sentences(node_text: str, node_start: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, previous sentence) for each sentence of a passage, offsets in the notice."""
+    out = []
+    previous = ""
+    for found in _SENTENCE.finditer(node_text):
+        raw = found.group()
+        text = raw.strip()
+        if not text:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        start = node_start + found.start() + lead
+        out.append((start, start + len(text), text, previous))
+        previous = "" if text.endswith("\n") else text
+    return out
+
+
+@dataclass
+class ScoredSentence:
+    sentence: Sentence
+    score: float  # overall relevance to the question
+    lexical: float  # question coverage by the sentence alone
+    context: float  # coverage by sentence + section titles + previous sentence
+    year_ok: bool
+
+
+def score_sentences(sentences: list[Sentence], terms: Terms, question: Question) -> list[ScoredSentence]:
+    scored = []
+    for s in sentences:
+        lexical = coverage(terms, s.text)
+        context = coverage(terms, " ".join((*s.titles, s.previous, s.text)))
+        prior = 0.08 / (1 + s.passage_rank)
+        year_ok = all(y in s.text or y in s.previous for y in question.years)
+        score = 0.7 * lexical + 0.3 * context + prior
+        if not year_ok:
+            score *= 0.6
+        scored.append(ScoredSentence(s, score, lexical, context, year_ok))
+    scored.sort(key=lambda x: x.score, reverse=True)
+    return scored

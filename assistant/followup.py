@@ -1,0 +1,88 @@
+"""Follow-up questions resolved against the conversation, by rules a reader can follow.
+
+1. A question is a follow-up when the conversation has a previous question and this
+   one leans on it: it opens with 那/那么/其中/另外/上面/这…, ends in 呢, refers to
+   "第二条", or is too short to stand alone (≤ 8 Han characters).
+2. Its standalone form is the previous question's topic (the previous question with
+   its question words removed) followed by what this one asks: "2020年全区重点项目完成投资多少?"
+   + "那完成率呢?" → "2020年全区重点项目完成投资 完成率".
+3. What kind of answer it wants comes from the follow-up's own words when they say
+   (完成率 → a percentage), else from the topic.
+4. "上面第二条具体是什么?" picks item 2 of the list in the previous answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.figures import chinese_number
+
+_LEAN_START = re.compile(r"^(那么|那|其中|此外|另外|还有|这些|这个|这|该|上述|上面|前面|刚才|它们|它|其|他们|同时|and\b|what about|how about|then\b|and what|of (?:those|these|them)|among them)", re.I)
+_LEAN_END = re.compile(r"(呢|那个呢)[??]?$")
+_ITEM_REF = re.compile(r"第\s*(?P<n>[一二三四五六七八九十\d]+)\s*(?:条|项|点|个|方面)")
+_ORDINAL_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_QUESTION_WORDS = re.compile(r"(多少|几)(万人次|人次|个工作日|个月|个|家|人|名|次|条|项|宗|起|件|户|村|所|批|亿元|万元|元|亩|公里)?|什么|哪些|哪个|哪里|哪|如何|怎么样|怎样|怎么|吗|呢|是否|请问|[??。!!]")
+_LEADING = re.compile(r"^(那么|那|其中|此外|另外|还有|同时|and\b|what about|how about|then\b)\s*[,,]?\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    question: str  # what retrieval searches for
+    focus: str  # what this turn itself asks
+    is_followup: bool
+    previous_answer: str = ""
+    item: str = ""  # the list item "第二条" pointed to, verbatim from the previous answer
+
+
+def topic_of(question: str) -> str:
+    """The question without its question words: what it is about."""
+    return re.sub(r"\s+", " ", _QUESTION_WORDS.sub(" ", question)).strip()
+
+
+def leans_on_history(question: str) -> bool:
+    han = re.findall(r"[\u4e00-\u9fff]", question)
+    english_short = not han and len(question.split()) <= 4
+    return bool(_LEAN_START.search(question) or _LEAN_END.search(question) or _ITEM_REF.search(question)
+                or (han and len(han) <= 8) or english_short)
+
+
+def resolve(question: str, history: list[dict]) -> Resolved:
+    topic = ""
+    previous_answer = ""
+    for message in history:
+        content = str(message.get("content") or "")
+        if message.get("role") == "user" and content.strip():
+            topic = _merge(topic, content) if topic and leans_on_history(content) else topic_of(content)
+        elif message.get("role") == "assistant":
+            previous_answer = content
+    if not topic or not leans_on_history(question):
+        return Resolved(question=question, focus=question, is_followup=False, previous_answer=previous_answer)
+    item = _pointed_item(question, previous_answer)
+    if item:
+        return Resolved(question=item, focus=question, is_followup=True, previous_answer=previous_answer, item=item)
+    merged = _merge(topic, question)
+    return Resolved(question=merged + question[-1:] if question.endswith(("?", "?")) else merged,
+                    focus=_LEADING.sub("", question), is_followup=True, previous_answer=previous_answer)
+
+
+def _merge(topic: str, followup: str) -> str:
+    core = topic_of(_LEADING.sub("", followup))
+    return f"{topic} {core}".strip() if core else topic
+
+
+def _pointed_item(question: str, previous_answer: str) -> str:
+    """The n-th list line ("- …") of the previous answer, when the question points at one."""
+    found = _ITEM_REF.search(question)
+    n = None
+    if found:
+        raw = found.group("n")
+        n = int(raw) if raw.isdigit() else chinese_number(raw)
+    else:
+        for word, value in _ORDINAL_EN.items():
+            if re.search(rf"\b{word}\b", question, re.I):
+                n = value
+    if not n:
+        return ""
+    items = [line[2:].strip() for line in previous_answer.splitlines() if line.startswith("- ")]
+    return items[n - 1] if 0 < n <= len(items) else ""

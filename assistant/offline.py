@@ -1,0 +1,295 @@
+"""The offline answerer: reads the best sentences and states what the question asks for.
+
+No model: the figure, date, name or list is a span of a retrieved sentence, chosen
+by what the question wants (question.py) and by how well the words around the span
+match the question. Every answer quotes its sentence and cites its section; when
+two sections give the same metric different figures, the answer says so; when the
+notices do not hold the answer, it says that, and points to the closest passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer import Citation
+from assistant.evidence import ScoredSentence, Sentence, Terms, coverage
+from assistant.figures import Figure, find_figures
+from assistant.followup import Resolved
+from assistant.question import Question
+from ingest.headings import iter_items
+from ingest.keyword import normalize
+from ingest.sections import Section, display_path
+
+# Below this share of the question's words, a sentence does not answer it.
+MIN_COVERAGE = 0.5
+MIN_COVERAGE_ENGLISH = 0.2
+_NAME_SPAN = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
+_FIGURE_KINDS = {"money": ("money",), "percent": ("percent",), "count": ("count", "number"), "date": ("date", "year"), "phone": ("phone",)}
+
+
+@dataclass
+class Draft:
+    text: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    scored: ScoredSentence
+    span: str
+    start: int  # offset of the span in the sentence
+    figure: Figure | None
+    score: float
+
+
+def cite(sentence: Sentence, start: int | None = None, end: int | None = None) -> Citation:
+    return Citation(
+        doc_id=sentence.doc_id,
+        doc_title=sentence.doc_title,
+        section_path=sentence.labels,
+        section_titles=sentence.titles,
+        quote=sentence.text if start is None else sentence.text[start:end],
+        start=sentence.start if start is None else sentence.start + start,
+        end=sentence.end if end is None else sentence.start + end,
+    )
+
+
+def _quote_block(sentence: Sentence) -> str:
+    return f"「{sentence.text}」\n—— {display_path(sentence.labels, sentence.titles)}"
+
+
+class OfflineComposer:
+    """Turns scored evidence into a Draft answer."""
+
+    def __init__(self, section_lookup):
+        # (doc_id, offset) → the Section containing it, with the notice text: for lists and items.
+        self.section_lookup = section_lookup
+
+    def compose(self, question: Question, resolved: Resolved, scored: list[ScoredSentence], terms: Terms, focus_terms: Terms) -> Draft:
+        if not scored:
+            return Draft("通报中没有找到与这个问题相关的内容。", found=False)
+        if terms.missing and not question.english:
+            return self._abstain(question, scored, f"通报中没有提到「{'」「'.join(terms.missing[:3])}」")
+        if resolved.item:
+            return self._item(scored)
+        if question.wants_figure:
+            return self._figure(question, resolved, scored, focus_terms)
+        if question.wants == "name":
+            draft = self._name(question, scored, focus_terms)
+            if draft is not None:
+                return draft
+        if question.wants == "list":
+            return self._list(question, scored)
+        return self._passage(question, scored)
+
+    # -- kinds of answer ---------------------------------------------------------
+
+    def _figure(self, question: Question, resolved: Resolved, scored: list[ScoredSentence], focus_terms: Terms) -> Draft:
+        kinds = _FIGURE_KINDS[question.wants]
+        excluded = set(question.given_figures)
+        if resolved.is_followup:
+            # What the previous turn answered is not what this turn asks; what it quoted may be.
+            lead = resolved.previous_answer.strip().split("\n", 1)[0]
+            excluded |= {f.key for f in find_figures(normalize(lead))}
+        candidates: list[_Candidate] = []
+        for ss in scored[:40]:
+            figures = ss.sentence.figures
+            for figure in figures:
+                if figure.kind not in kinds or figure.key in excluded:
+                    continue
+                if question.wants == "count" and question.unit and not _unit_fits(figure, question.unit):
+                    continue
+                if question.wants == "date" and figure.kind == "year" and any(f.kind == "date" for f in figures if f.key not in excluded):
+                    continue
+                local = _local_fit(focus_terms, ss.sentence.text, figure, figures) + _direction_fit(question.text, ss.sentence.text, figure)
+                exact = 0.0 if _hedged(ss.sentence.text, figure) else 0.04
+                span = _with_hedge(ss.sentence.text, figure)
+                candidates.append(_Candidate(ss, span, figure.start, figure, ss.score + 0.35 * local + exact))
+        if not candidates:
+            return self._abstain(question, scored, "通报中没有找到这个问题所问的数字")
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        best = candidates[0]
+        if not self._answers(question, best.scored):
+            return self._abstain(question, scored, _silence(question))
+        sentence = best.scored.sentence
+        lead = f"{best.span}" if not question.english else f"{best.span} (according to the notice)"
+        text = f"{lead}\n\n{_quote_block(sentence)}"
+        citations = [cite(sentence)]
+        figures = [best.span]
+        rival = self._rival(best, candidates)
+        if rival is not None:
+            rs = rival.scored.sentence
+            text += (f"\n\n注意:通报另一处对相近指标的表述不同 —— {display_path(rs.labels, rs.titles)}:"
+                     f"「{rs.text}」(其中为 {rival.span})")
+            citations.append(cite(rs))
+            figures.append(rival.span)
+        return Draft(text, True, citations, figures)
+
+    def _name(self, question: Question, scored: list[ScoredSentence], focus_terms: Terms) -> Draft | None:
+        candidates = []
+        for ss in scored[:20]:
+            for found in _NAME_SPAN.finditer(ss.sentence.text):
+                pseudo = Figure(found.group(), found.start(), found.end(), "name", None, "", found.group())
+                local = _local_fit(focus_terms, ss.sentence.text, pseudo, [])
+                candidates.append(_Candidate(ss, found.group(), found.start(), None, ss.score + 0.25 * local))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda c: c.score)
+        if best.scored is not scored[0] and best.scored.score < 0.8 * scored[0].score:
+            return None  # the best sentence names nothing: answer with the passage itself
+        if not self._answers(question, best.scored):
+            return self._abstain(question, scored, _silence(question))
+        return Draft(f"{best.span}\n\n{_quote_block(best.scored.sentence)}", True, [cite(best.scored.sentence)])
+
+    def _list(self, question: Question, scored: list[ScoredSentence]) -> Draft:
+        top = scored[0]
+        if not self._answers(question, top):
+            return self._abstain(question, scored, _silence(question))
+        section, notice_text = self.section_lookup(top.sentence.doc_id, top.sentence.start)
+        items = _section_items(notice_text, section)
+        if len(items) < 2:
+            return self._passage(question, scored)
+        base = Sentence(top.sentence.doc_id, top.sentence.doc_title, section.labels, section.titles, 0, 0, "", 0)
+        lines = [f"{display_path(section.labels, section.titles)} 中列出的做法:"]
+        citations = []
+        for start, end in items:
+            quote = notice_text[start:end]
+            lines.append(f"- {quote}")
+            citations.append(Citation(base.doc_id, base.doc_title, section.labels, section.titles, quote, start, end))
+        # The section's best-matching sentence first: it is what the question found.
+        citations.insert(0, cite(top.sentence))
+        return Draft("\n".join(lines), True, citations)
+
+    def _item(self, scored: list[ScoredSentence]) -> Draft:
+        top = scored[0].sentence
+        section, notice_text = self.section_lookup(top.doc_id, top.start)
+        for start, end in _section_items(notice_text, section, whole=True):
+            if start <= top.start < end:
+                quote = notice_text[start:end]
+                citation = Citation(top.doc_id, top.doc_title, section.labels, section.titles, quote, start, end)
+                return Draft(f"「{quote}」\n—— {display_path(section.labels, section.titles)}", True, [citation])
+        return Draft(_quote_block(top), True, [cite(top)])
+
+    def _passage(self, question: Question, scored: list[ScoredSentence]) -> Draft:
+        top = scored[0]
+        if not self._answers(question, top):
+            return self._abstain(question, scored, _silence(question))
+        chosen = [top]
+        for ss in scored[1:3]:
+            if ss.sentence.labels == top.sentence.labels and ss.score >= 0.85 * top.score:
+                chosen.append(ss)
+        chosen.sort(key=lambda ss: ss.sentence.start)
+        body = "".join(ss.sentence.text for ss in chosen)
+        text = f"通报原文:「{body}」\n—— {display_path(top.sentence.labels, top.sentence.titles)}"
+        return Draft(text, True, [cite(ss.sentence) for ss in sorted(chosen, key=lambda ss: -ss.score)])
+
+    def _abstain(self, question: Question, scored: list[ScoredSentence], reason: str) -> Draft:
+        closest = scored[0].sentence if scored else None
+        if question.english:
+            text = "The notice does not give this."
+        else:
+            text = f"{reason}。"
+        if closest is None:
+            return Draft(text, False)
+        text += f"\n\n最接近的相关段落:{_quote_block(closest)}"
+        return Draft(text, False, [cite(closest)])
+
+    # -- judgement ---------------------------------------------------------------
+
+    def _answers(self, question: Question, best: ScoredSentence) -> bool:
+        floor = MIN_COVERAGE_ENGLISH if question.english else MIN_COVERAGE
+        return best.year_ok and max(best.lexical, best.context * 0.9) >= floor
+
+    def _rival(self, best: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
+        """The same metric with a different figure in another section, worth a warning."""
+        for other in candidates[1:8]:
+            same_metric = (
+                other.figure is not None
+                and best.figure is not None
+                and other.figure.kind == best.figure.kind
+                and other.figure.key != best.figure.key
+                and other.scored.sentence.labels != best.scored.sentence.labels
+            )
+            if same_metric and other.scored.lexical >= 0.9 * best.scored.lexical and other.score >= 0.85 * best.score:
+                return other
+        return None
+
+
+def _unit_fits(figure: Figure, unit: str) -> bool:
+    if figure.kind == "number":
+        return False
+    return figure.unit == unit or figure.unit.endswith(unit) or unit.endswith(figure.unit)
+
+
+_HEDGE_BEFORE = re.compile(r"(超过|突破|逾|约|近|超|达到|达)$")
+_HEDGE_AFTER = re.compile(r"^(以上|左右|以下|以内|余|多)")
+
+
+def _with_hedge(text: str, figure: Figure) -> str:
+    """The figure as the notice qualifies it: 超过150亿元, 150亿元以上, 约4713万元."""
+    before = _HEDGE_BEFORE.search(text[max(0, figure.start - 2) : figure.start])
+    after = _HEDGE_AFTER.search(text[figure.end : figure.end + 2])
+    prefix = before.group() if before and before.group() not in ("达", "达到") else ""
+    return prefix + figure.text + (after.group() if after else "")
+
+
+def _hedged(text: str, figure: Figure) -> bool:
+    before = text[max(0, figure.start - 2) : figure.start]
+    after = text[figure.end : figure.end + 2]
+    return figure.hedged or any(h in before for h in ("超过", "突破", "逾", "约", "近", "超")) or after.startswith(("以上", "左右", "多"))
+
+
+def _local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure]) -> float:
+    """How well the words around a figure match the question: which figure of the sentence is asked.
+
+    Chinese puts what is measured before the figure (完成投资158.72亿元, 由128亿元提高到150亿元)
+    or, for counts, right after it (25个未开工正式项目). The left window runs back to the
+    clause start, so a construction's subject counts for each of its figures and the words
+    that tell them apart (提高到, 净增, 已有) decide; the right window stops at the next figure.
+    """
+    others = [f for f in figures if f.kind not in ("year", "date") and f is not figure]
+    clause_start = max((m.end() for m in re.finditer(r"[,,;;。::]", text[: figure.start])), default=0)
+    left = text[clause_start : figure.start]
+    right_edge = min([f.start for f in others if f.start >= figure.end] + [len(text)])
+    right = re.split(r"[,,。;;]", text[figure.end : right_edge])[0]
+    return max(coverage(terms, left), coverage(terms, right)) + 0.3 * coverage(terms, left[-6:])
+
+
+def _direction_fit(question: str, text: str, figure: Figure) -> float:
+    """"由A提高到B": a question about where it went wants B, one about where it came from wants A."""
+    before = text[max(0, figure.start - 3) : figure.start]
+    if re.search(r"[到至]", before) and re.search(r"(提高|增加|提升|增长|上升|下降|减少|降低|压减|压缩|扩大|达)(到|至)", question):
+        return 0.5
+    if re.search(r"[由从]", before) and re.search(r"[由从]|原来|原先|原本|此前", question):
+        return 0.5
+    return 0.0
+
+
+def _section_items(notice_text: str, section: Section, whole: bool = False) -> list[tuple[int, int]]:
+    """The enumerated items of a section: their headline sentence, or the whole item."""
+    body = notice_text[section.body_start : section.end]
+    marks = [(label, off) for label, off in iter_items(body)]
+    shi = [(label, off) for label, off in marks if label.endswith("是")]
+    chosen = shi if len(shi) >= 2 else [(label, off) for label, off in marks if not label.endswith("是")]
+    spans = []
+    for i, (_, off) in enumerate(chosen):
+        start = section.body_start + off
+        limit = section.body_start + (chosen[i + 1][1] if i + 1 < len(chosen) else len(body))
+        if whole:
+            end = limit
+        else:
+            stop = re.search(r"[。;;]", notice_text[start:limit])
+            end = start + stop.end() if stop else limit
+        text = notice_text[start:end]
+        end = start + len(text.rstrip())
+        spans.append((start, end))
+    return spans
+
+
+def _silence(question: Question) -> str:
+    if question.years:
+        return f"通报中没有{'、'.join(question.years)}年的相关数据"
+    return "通报中没有直接回答这个问题的内容"

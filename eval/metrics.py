@@ -1,0 +1,200 @@
+"""How one answer is graded: plain functions over strings, paths and passages.
+
+The eval keeps its own definition of a "figure" instead of using the answerer's
+(`assistant/figures.py`): a grader that shares the graded code's parser would
+share its mistakes.
+
+A **figure** is, after normalising (NFKC, no spaces, no thousands separators):
+
+* a date: `2020年9月16日`, `2021年1月底`, `9月下旬`, `5月6日` (a month with an optional
+  day and an optional 上旬/中旬/下旬/底/初/末), optionally after a 4-digit year;
+* a year on its own: `2020年`, `2020年底`;
+* a number with optional decimals, an optional 余/多, an optional magnitude
+  (亿/万/千) and an optional unit (`%`, `‰`, 元, 人次, 个, 家, 人, 次, 亩, 公里, 条 …,
+  see `UNITS`): `4.3亿元`, `2900余条`, `800多人次`, `123.34%`, `10亿`;
+* a Chinese-numeral count with a measure word: `两轮`, `十项`, `四个` — but not a
+  lone `一` (`一家`, `一批` read as "a", not as a count) and not after `第`.
+
+Two figures are the same when their number (or date) and unit are; 约/超/余/多/
+以上/左右 qualify a figure and are not part of it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+FIGURE_KINDS = ("money", "percentage", "count", "date", "trap")
+# Follow-ups and English questions are figure questions when every accepted answer is a figure.
+MAYBE_FIGURE_KINDS = ("followup", "english")
+
+UNITS = (
+    "个百分点", "百分点", "%", "‰", "元", "人次", "批次", "个月", "平方公里", "平方米", "公里", "公顷", "千米", "米",
+    "个", "家", "人", "名", "位", "次", "条", "件", "项", "宗", "起", "份", "篇", "场", "批", "所", "户", "村", "亩",
+    "吨", "台", "辆", "套", "间", "座", "处", "期", "天", "小时", "张", "栋", "支", "本", "门", "类", "轮", "届",
+    "遍", "部", "组", "队", "方面", "年", "倍",
+)
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_CN_DIGITS = "一二两三四五六七八九十百千"
+_DATE_TAIL = r"(?:上旬|中旬|下旬|底|初|末)"
+
+FIGURE_PATTERN = re.compile(
+    rf"(?P<date>(?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?{_DATE_TAIL}?)"
+    rf"|(?P<year>\d{{4}}年{_DATE_TAIL}?)"
+    rf"|(?P<num>\d+(?:\.\d+)?)[余多]?(?P<mag>[亿万千])?[余多]?(?P<unit>{_UNIT})?"
+    rf"|(?<![第{_CN_DIGITS}])(?P<cn>[二两三四五六七八九十百千][{_CN_DIGITS}]*|一[十百千][{_CN_DIGITS}]*)(?P<cnunit>{_UNIT})"
+)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def normalise(text: str) -> str:
+    """Full/half width folded, spaces and thousands separators removed: `1 ,234 万元` → `1234万元`."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _THOUSANDS.sub("", text)
+
+
+def contains_answer(text: str, answers: Sequence[str], all_of: Sequence[str]) -> bool:
+    """The text states an accepted answer (any one) and every required part."""
+    said = normalise(text)
+    if answers and not any(normalise(a) in said for a in answers):
+        return False
+    return all(normalise(part) in said for part in all_of)
+
+
+# -- figures ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # "date", "year" or "number"
+    key: str  # equal keys ⇔ the same figure
+
+    def matches(self, expected: "Figure") -> bool:
+        if self.kind == "date" and expected.kind == "date":
+            # `2020年9月下旬` states `9月下旬`; the year only makes it more precise.
+            return self.key == expected.key or self.key.endswith("年" + expected.key)
+        return self.key == expected.key
+
+
+def figures_in(text: str) -> list[Figure]:
+    found = []
+    for m in FIGURE_PATTERN.finditer(normalise(text)):
+        if m.group("date"):
+            found.append(Figure("date", _date_key(m.group("date"))))
+        elif m.group("year"):
+            found.append(Figure("year", m.group("year")))
+        elif m.group("num"):
+            number = format(Decimal(m.group("num")).normalize(), "f")
+            found.append(Figure("number", number + (m.group("mag") or "") + (m.group("unit") or "")))
+        else:
+            found.append(Figure("number", f"{_chinese_number(m.group('cn'))}{m.group('cnunit')}"))
+    return found
+
+
+def _date_key(date: str) -> str:
+    return re.sub(r"(?<!\d)0(?=\d)", "", date)  # 2021年05月06日 → 2021年5月6日
+
+
+def _chinese_number(text: str) -> int:
+    """十 → 10, 十七 → 17, 两 → 2, 二十三 → 23, 一百二十 → 120."""
+    digits = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        else:
+            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            current = 0
+    return total + current
+
+
+def expected_figures(answer: str) -> list[Figure]:
+    """The figure an accepted answer states (its first one): `约4713万元` → 4713万元."""
+    found = figures_in(answer)
+    return found[:1]
+
+
+def is_figure_item(kind: str, answers: Sequence[str], all_of: Sequence[str]) -> bool:
+    if kind in FIGURE_KINDS:
+        return True
+    return kind in MAYBE_FIGURE_KINDS and bool(answers) and not all_of and all(expected_figures(a) for a in answers)
+
+
+def first_figure(text: str, already_said: Iterable[str], expected: Sequence[Figure]) -> Figure | None:
+    """The first figure the answer states that is not context.
+
+    Context is every figure of the question and of the conversation before it, and
+    the dates around a quantity: for a question whose figure is not a date, dates and
+    years are skipped; for a date question, a bare year is skipped unless a year is
+    what was asked.
+    """
+    known = {f.key for said in already_said for f in figures_in(said)}
+    kinds = {f.kind for f in expected}
+    wanted = {"date", "year"} if "year" in kinds else {"date"} if "date" in kinds else {"number"}
+    for figure in figures_in(text):
+        if figure.kind in wanted and figure.key not in known:
+            return figure
+    return None
+
+
+def strict_correct(text: str, question: str, history: Sequence[dict], answers: Sequence[str]) -> bool:
+    """The first figure the answer states is an accepted one; a hedge listing every candidate fails."""
+    expected = [f for a in answers for f in expected_figures(a)]
+    if not expected:
+        return False
+    said = [question, *(turn["content"] for turn in history)]
+    first = first_figure(text, said, expected)
+    return first is not None and any(first.matches(e) for e in expected)
+
+
+# -- citations, retrieval, latency ----------------------------------------------------
+
+
+def path_has_prefix(cited: Sequence[str], expected: Sequence[str]) -> bool:
+    """The cited section lies under (or is) the expected one."""
+    return tuple(cited[: len(expected)]) == tuple(expected)
+
+
+def evidence_spans(notice_text: str, evidence: str) -> list[tuple[int, int]]:
+    spans, start = [], notice_text.find(evidence)
+    while start >= 0:
+        spans.append((start, start + len(evidence)))
+        start = notice_text.find(evidence, start + 1)
+    return spans
+
+
+def passage_holds(text: str, start: int | None, end: int | None, evidence: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """A retrieved passage holds the evidence: by offsets into the notice, or by its text."""
+    if start is not None and end is not None and any(start <= s and e <= end for s, e in spans):
+        return True
+    return evidence in text
+
+
+def first_hit_rank(hits: Sequence[bool]) -> int | None:
+    """1-based rank of the first passage holding the evidence, None if none does."""
+    return next((i for i, hit in enumerate(hits, 1) if hit), None)
+
+
+def hit_at(rank: int | None, k: int) -> bool:
+    return rank is not None and rank <= k
+
+
+def reciprocal_rank(rank: int | None) -> float:
+    return 1.0 / rank if rank else 0.0
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return float(ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)])
+
+
+def mean(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
