@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from assistant.answer import Answer, Citation, Passage
 from assistant.config import Settings
@@ -85,7 +86,7 @@ class Answerer:
 
             try:
                 rewritten = self.chat_model.rewrite(text, history)
-                return Resolved(rewritten, resolved.focus, True, resolved.previous_answer)
+                return Resolved(rewritten, resolved.focus, True, resolved.previous_answer, resolved.previous_question)
             except LLMError:
                 pass  # the rule-based rewrite stands
         return resolved
@@ -196,13 +197,18 @@ class Answerer:
 
 
 def _analyse(resolved: Resolved, original: str) -> Question:
+    """What the turn asks: the follow-up's own words decide, else the question it follows."""
     whole = analyse(resolved.question)
-    focus = analyse(resolved.focus) if resolved.is_followup else whole
-    english = analyse(original).english
-    wants, unit = (focus.wants, focus.unit) if focus.wants != "passage" else (whole.wants, whole.unit)
-    return Question(
-        text=resolved.question, wants=wants, unit=unit, years=focus.years if resolved.is_followup else whole.years,
-        english=english, given_figures=focus.given_figures,
+    if not resolved.is_followup:
+        return whole if not analyse(original).english else replace(whole, english=True)
+    focus = analyse(resolved.focus)
+    asked = focus
+    if focus.wants == "passage":
+        previous = analyse(resolved.previous_question) if resolved.previous_question else whole
+        asked = previous if previous.wants != "passage" else whole
+    return replace(
+        asked, text=resolved.question, years=focus.years or whole.years, english=analyse(original).english,
+        given_figures=focus.given_figures, counted=focus.counted or asked.counted,
     )
 
 

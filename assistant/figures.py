@@ -26,10 +26,10 @@ _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _UNIT_ALT = "|".join(sorted({re.escape(u) for u in (*MONEY_UNITS, *MEASURE_WORDS)}, key=len, reverse=True))
 
-DATE_PATTERN = re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?)?|(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日|(?P<m3>\d{1,2})\s*月(?:份|底|初|中旬|下旬|上旬)")
+DATE_PATTERN = re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日|底|初|末|中旬|上旬|下旬)?)?|(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日|(?P<m3>\d{1,2})\s*月(?:份|底|初|中旬|下旬|上旬)")
 PHONE_PATTERN = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1[3-9]\d{9})(?!\d)")
 FIGURE_PATTERN = re.compile(
-    rf"(?P<num>{_NUMBER})\s*(?P<unit>%|‰|{_UNIT_ALT})?(?P<extra>余|多)?"
+    rf"(?P<num>{_NUMBER})\s*(?P<extra>余|多)?(?P<unit>%|‰|{_UNIT_ALT})?"
     rf"|(?P<cn>{_CN_NUMBER})(?P<cnunit>{_UNIT_ALT})"
 )
 
@@ -46,7 +46,7 @@ class Figure:
 
     @property
     def hedged(self) -> bool:
-        return self.unit in ("余", "多") or self.text.endswith(("余", "多"))
+        return "余" in self.text or "多" in self.text
 
 
 def normalize(text: str) -> str:
@@ -105,8 +105,8 @@ def find_figures(text: str) -> list[Figure]:
             unit = found.group("unit") or ""
         else:
             value = chinese_number(found.group("cn"))
-            if value is None:
-                continue
+            if value is None or not re.search(r"[一二两三四五六七八九]", found.group("cn")):
+                continue  # 千人, 百村: a bare 十/百/千 is a word, not a figure
             number, unit = float(value), found.group("cnunit")
         if unit in ("%", "‰"):
             kind, value, key = "percent", number, f"percent:{_fmt(number)}{unit}"

@@ -32,6 +32,7 @@ class Resolved:
     focus: str  # what this turn itself asks
     is_followup: bool
     previous_answer: str = ""
+    previous_question: str = ""  # the last question asked, as asked
     item: str = ""  # the list item "第二条" pointed to, verbatim from the previous answer
 
 
@@ -50,20 +51,22 @@ def leans_on_history(question: str) -> bool:
 def resolve(question: str, history: list[dict]) -> Resolved:
     topic = ""
     previous_answer = ""
+    previous_question = ""
     for message in history:
         content = str(message.get("content") or "")
         if message.get("role") == "user" and content.strip():
             topic = _merge(topic, content) if topic and leans_on_history(content) else topic_of(content)
+            previous_question = content
         elif message.get("role") == "assistant":
             previous_answer = content
     if not topic or not leans_on_history(question):
         return Resolved(question=question, focus=question, is_followup=False, previous_answer=previous_answer)
     item = _pointed_item(question, previous_answer)
     if item:
-        return Resolved(question=item, focus=question, is_followup=True, previous_answer=previous_answer, item=item)
+        return Resolved(item, question, True, previous_answer, previous_question, item=item)
     merged = _merge(topic, question)
-    return Resolved(question=merged + question[-1:] if question.endswith(("?", "?")) else merged,
-                    focus=_LEADING.sub("", question), is_followup=True, previous_answer=previous_answer)
+    return Resolved(merged + question[-1:] if question.endswith(("?", "?")) else merged,
+                    _LEADING.sub("", question), True, previous_answer, previous_question)
 
 
 def _merge(topic: str, followup: str) -> str:
@@ -84,5 +87,17 @@ def _pointed_item(question: str, previous_answer: str) -> str:
                 n = value
     if not n:
         return ""
-    items = [line[2:].strip() for line in previous_answer.splitlines() if line.startswith("- ")]
+    items = list_items(previous_answer)
     return items[n - 1] if 0 < n <= len(items) else ""
+
+
+_BULLET = re.compile(r"^\s*(?:[-·•*]\s+|\d{1,2}[.、)]\s*|[((]\d{1,2}[))]\s*)")
+
+
+def list_items(answer: str) -> list[str]:
+    """The items of a list in an answer: bullet or numbered lines, else inline 一是…二是…."""
+    lines = [_BULLET.sub("", line).strip() for line in answer.splitlines() if _BULLET.match(line)]
+    if len(lines) >= 2:
+        return lines
+    inline = [part.strip() for part in re.split(r"(?=[一二三四五六七八九十]是)", answer) if re.match(r"[一二三四五六七八九十]是", part)]
+    return inline

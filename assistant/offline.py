@@ -22,7 +22,7 @@ from ingest.keyword import normalize
 from ingest.sections import Section, display_path
 
 # Below this share of the question's words, a sentence does not answer it.
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.42
 MIN_COVERAGE_ENGLISH = 0.2
 _NAME_SPAN = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
 _FIGURE_KINDS = {"money": ("money",), "percent": ("percent",), "count": ("count", "number"), "date": ("date", "year"), "phone": ("phone",)}
@@ -71,10 +71,11 @@ class OfflineComposer:
     def compose(self, question: Question, resolved: Resolved, scored: list[ScoredSentence], terms: Terms, focus_terms: Terms) -> Draft:
         if not scored:
             return Draft("通报中没有找到与这个问题相关的内容。", found=False)
-        if terms.missing and not question.english:
-            return self._abstain(question, scored, f"通报中没有提到「{'」「'.join(terms.missing[:3])}」")
+        self._silence = _silence(question, terms, scored[0])
         if resolved.item:
             return self._item(scored)
+        if question.needs_person:
+            return self._person(question, scored)
         if question.wants_figure:
             return self._figure(question, resolved, scored, focus_terms)
         if question.wants == "name":
@@ -82,7 +83,7 @@ class OfflineComposer:
             if draft is not None:
                 return draft
         if question.wants == "list":
-            return self._list(question, scored)
+            return self._list(question, scored, focus_terms)
         return self._passage(question, scored)
 
     # -- kinds of answer ---------------------------------------------------------
@@ -102,18 +103,20 @@ class OfflineComposer:
                     continue
                 if question.wants == "count" and question.unit and not _unit_fits(figure, question.unit):
                     continue
-                if question.wants == "date" and figure.kind == "year" and any(f.kind == "date" for f in figures if f.key not in excluded):
+                if question.wants == "date" and figure.kind == "year" and (
+                    question.needs_day or any(f.kind == "date" for f in figures if f.key not in excluded)
+                ):
                     continue
-                local = _local_fit(focus_terms, ss.sentence.text, figure, figures) + _direction_fit(question.text, ss.sentence.text, figure)
+                local = _local_fit(focus_terms, ss.sentence.text, figure, figures, question)
                 exact = 0.0 if _hedged(ss.sentence.text, figure) else 0.04
                 span = _with_hedge(ss.sentence.text, figure)
                 candidates.append(_Candidate(ss, span, figure.start, figure, ss.score + 0.35 * local + exact))
         if not candidates:
-            return self._abstain(question, scored, "通报中没有找到这个问题所问的数字")
+            return self._abstain(question, scored, self._silence)
         candidates.sort(key=lambda c: c.score, reverse=True)
         best = candidates[0]
         if not self._answers(question, best.scored):
-            return self._abstain(question, scored, _silence(question))
+            return self._abstain(question, scored, self._silence)
         sentence = best.scored.sentence
         lead = f"{best.span}" if not question.english else f"{best.span} (according to the notice)"
         text = f"{lead}\n\n{_quote_block(sentence)}"
@@ -133,35 +136,59 @@ class OfflineComposer:
         for ss in scored[:20]:
             for found in _NAME_SPAN.finditer(ss.sentence.text):
                 pseudo = Figure(found.group(), found.start(), found.end(), "name", None, "", found.group())
-                local = _local_fit(focus_terms, ss.sentence.text, pseudo, [])
+                local = _local_fit(focus_terms, ss.sentence.text, pseudo, [], question)
                 candidates.append(_Candidate(ss, found.group(), found.start(), None, ss.score + 0.25 * local))
         if not candidates:
             return None
         best = max(candidates, key=lambda c: c.score)
-        if best.scored is not scored[0] and best.scored.score < 0.8 * scored[0].score:
+        if best.scored is not scored[0] and best.scored.score < 0.6 * scored[0].score:
             return None  # the best sentence names nothing: answer with the passage itself
         if not self._answers(question, best.scored):
-            return self._abstain(question, scored, _silence(question))
+            return self._abstain(question, scored, self._silence)
         return Draft(f"{best.span}\n\n{_quote_block(best.scored.sentence)}", True, [cite(best.scored.sentence)])
 
-    def _list(self, question: Question, scored: list[ScoredSentence]) -> Draft:
+    def _list(self, question: Question, scored: list[ScoredSentence], focus_terms: Terms) -> Draft:
         top = scored[0]
         if not self._answers(question, top):
-            return self._abstain(question, scored, _silence(question))
+            return self._abstain(question, scored, self._silence)
+        if not question.measures:
+            draft = self._enumeration(scored, focus_terms)
+            if draft is not None:
+                return draft
         section, notice_text = self.section_lookup(top.sentence.doc_id, top.sentence.start)
         items = _section_items(notice_text, section)
         if len(items) < 2:
-            return self._passage(question, scored)
-        base = Sentence(top.sentence.doc_id, top.sentence.doc_title, section.labels, section.titles, 0, 0, "", 0)
+            return self._enumeration(scored, focus_terms) or self._passage(question, scored)
         lines = [f"{display_path(section.labels, section.titles)} 中列出的做法:"]
-        citations = []
+        citations = [cite(top.sentence)]  # what the question found comes first
         for start, end in items:
             quote = notice_text[start:end]
             lines.append(f"- {quote}")
-            citations.append(Citation(base.doc_id, base.doc_title, section.labels, section.titles, quote, start, end))
-        # The section's best-matching sentence first: it is what the question found.
-        citations.insert(0, cite(top.sentence))
+            citations.append(Citation(top.sentence.doc_id, top.sentence.doc_title, section.labels, section.titles, quote, start, end))
         return Draft("\n".join(lines), True, citations)
+
+    def _enumeration(self, scored: list[ScoredSentence], focus_terms: Terms) -> Draft | None:
+        """Names listed in one sentence: 《A》《B》, “植物、动物、药物、礼物”, 大布村、坟典村、小洞村."""
+        for ss in scored[:3]:
+            if ss.score < 0.75 * scored[0].score:
+                break
+            items = _enumerated(ss.sentence.text)
+            if len(items) >= 2:
+                lines = ["通报列出:"] + [f"- {item}" for item in items] + ["", _quote_block(ss.sentence)]
+                return Draft("\n".join(lines), True, [cite(ss.sentence)])
+        return None
+
+    def _person(self, question: Question, scored: list[ScoredSentence]) -> Draft:
+        """A person's name, or an honest "not named": notices name few people."""
+        import jieba.posseg as pseg
+
+        for ss in scored[:5]:
+            if not self._answers(question, ss):
+                continue
+            names = [w for w, flag in pseg.lcut(ss.sentence.text) if flag == "nr" and len(w) >= 2]
+            if names:
+                return Draft(f"{names[0]}\n\n{_quote_block(ss.sentence)}", True, [cite(ss.sentence)])
+        return self._abstain(question, scored, "通报中没有写明此人的姓名")
 
     def _item(self, scored: list[ScoredSentence]) -> Draft:
         top = scored[0].sentence
@@ -176,7 +203,7 @@ class OfflineComposer:
     def _passage(self, question: Question, scored: list[ScoredSentence]) -> Draft:
         top = scored[0]
         if not self._answers(question, top):
-            return self._abstain(question, scored, _silence(question))
+            return self._abstain(question, scored, self._silence)
         chosen = [top]
         for ss in scored[1:3]:
             if ss.sentence.labels == top.sentence.labels and ss.score >= 0.85 * top.score:
@@ -242,29 +269,35 @@ def _hedged(text: str, figure: Figure) -> bool:
     return figure.hedged or any(h in before for h in ("超过", "突破", "逾", "约", "近", "超")) or after.startswith(("以上", "左右", "多"))
 
 
-def _local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure]) -> float:
+def _local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], question: Question) -> float:
     """How well the words around a figure match the question: which figure of the sentence is asked.
 
-    Chinese puts what is measured before the figure (完成投资158.72亿元, 由128亿元提高到150亿元)
-    or, for counts, right after it (25个未开工正式项目). The left window runs back to the
-    clause start, so a construction's subject counts for each of its figures and the words
-    that tell them apart (提高到, 净增, 已有) decide; the right window stops at the next figure.
+    Chinese puts what is measured before the figure (完成投资158.72亿元) and, for counts,
+    what is counted right after it (665个村(居)民小组). So: the words since the previous
+    figure weigh most, the clause as a whole less (its subject is shared by all its
+    figures), the words right after a count nearly as much as those before.
     """
     others = [f for f in figures if f.kind not in ("year", "date") and f is not figure]
     clause_start = max((m.end() for m in re.finditer(r"[,,;;。::]", text[: figure.start])), default=0)
-    left = text[clause_start : figure.start]
+    near_start = max([clause_start] + [f.end for f in others if f.end <= figure.start])
     right_edge = min([f.start for f in others if f.start >= figure.end] + [len(text)])
-    right = re.split(r"[,,。;;]", text[figure.end : right_edge])[0]
-    return max(coverage(terms, left), coverage(terms, right)) + 0.3 * coverage(terms, left[-6:])
+    clause = text[clause_start : figure.start]
+    near_left = text[near_start : figure.start]
+    near_right = re.split(r"[,,。;;]", text[figure.end : right_edge])[0][:12]
+    right_weight = 0.9 if figure.kind == "count" else 0.4
+    score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
+    if question.counted and question.counted in text[max(0, figure.start - 8) : figure.end + 8]:
+        score += 0.5
+    return score + _direction_fit(question.text, text, figure)
 
 
 def _direction_fit(question: str, text: str, figure: Figure) -> float:
     """"由A提高到B": a question about where it went wants B, one about where it came from wants A."""
     before = text[max(0, figure.start - 3) : figure.start]
     if re.search(r"[到至]", before) and re.search(r"(提高|增加|提升|增长|上升|下降|减少|降低|压减|压缩|扩大|达)(到|至)", question):
-        return 0.5
+        return 1.0
     if re.search(r"[由从]", before) and re.search(r"[由从]|原来|原先|原本|此前", question):
-        return 0.5
+        return 1.0
     return 0.0
 
 
@@ -289,7 +322,29 @@ def _section_items(notice_text: str, section: Section, whole: bool = False) -> l
     return spans
 
 
-def _silence(question: Question) -> str:
-    if question.years:
+def _enumerated(text: str) -> list[str]:
+    """The items a sentence enumerates: several 《titles》, or a 、-separated run of short names."""
+    titles = re.findall(r"《[^《》]{2,60}》", text)
+    if len(titles) >= 2:
+        return titles
+    quoted = re.search(r"“([^“”]{3,60})”", text)
+    if quoted and "、" in quoted.group(1):
+        return [part for part in quoted.group(1).split("、") if part]
+    run = re.search(r"((?:[\u4e00-\u9fff“”]{2,12}、){1,}[\u4e00-\u9fff“”]{2,12})", text)
+    if run:
+        parts = run.group(1).split("、")
+        # The first item carries the verb before it (完成大布村): keep only its length-matched tail.
+        width = max(len(p) for p in parts[1:])
+        parts[0] = parts[0][-width:]
+        if len(parts) >= 2:
+            return parts
+    return []
+
+
+def _silence(question: Question, terms: Terms, best: ScoredSentence) -> str:
+    """Why the notices do not answer: a word they never use, a year they do not cover, or neither."""
+    if terms.missing and not question.english:
+        return f"通报中没有提到「{'」「'.join(terms.missing[:3])}」"
+    if question.years and not best.year_ok:
         return f"通报中没有{'、'.join(question.years)}年的相关数据"
     return "通报中没有直接回答这个问题的内容"

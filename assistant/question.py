@@ -22,11 +22,18 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 # The measure word in "多少家 / 几个 / how many" decides which figures can answer.
 _COUNT_ASK = re.compile(r"(?:多少|几)(?P<unit>万人次|人次|批次|个工作日|个月|平方米|公里|公顷|亩|吨|个|家|人|名|次|条|项|宗|起|件|户|村|所|批|场|轮|期|份|篇|座|处|天|年|类|种|支|镇|间|辆)")
-_PERCENT_ASK = re.compile(r"百分之|百分比|比例|比率|占比|比重|[^\s]{0,6}率|多少%|percent|percentage|\brate\b|ratio|proportion|share of", re.I)
+_PERCENT_ASK = re.compile(r"百分之|百分比|比例|比率|占比|比重|增长了?多少|增幅|降幅|下降了?多少|同比|(?:计划|任务|目标|总数|总量)的多少|[^\s]{0,6}率|多少%|percent|percentage|\brate\b|ratio|proportion|share of", re.I)
 _MONEY_ASK = re.compile(r"多少钱|金额|资金|经费|投资|投入|拨付|补助|补贴|奖励|收入|费用|预算|多少(?:亿|万)?元|how much|money|fund|invest|yuan|budget|spend|spent|cost|subsid|revenue|income", re.I)
+# Asking for a day or month: a bare year does not answer it.
+_DAY_ASK = re.compile(r"哪天|哪一天|几月几日|几号|哪个月|几月|什么时间|什么时候|日期|what date|which day|which month", re.I)
+# Asking for a person: only a person's name answers it (the notices name few people).
+_PERSON_ASK = re.compile(r"(组长|副组长|书记|主任|局长|区长|县长|市长|部长|负责人|领导)(是谁|叫什么)|who (?:is|was) the (?:head|leader|chief|secretary|director|mayor)", re.I)
+# The noun a count is of, right after 多少/几: "走访了多少群众" → 群众.
+_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位|家|条|项)?(?P<noun>[\u4e00-\u9fff]{2,4})")
 _DATE_ASK = re.compile(r"何时|什么时候|哪天|哪一天|几月几日|几号|日期|哪年|哪一年|什么时间|when\b|what date|which date|what year|which year", re.I)
 _NAME_ASK = re.compile(r"什么文件|哪个文件|哪份文件|名称|叫什么|什么名|哪个部门|哪个单位|哪家单位|由谁|谁|什么定位|新定位|什么平台|什么机制|什么制度|什么方案|什么规划|什么称号|评为|《|which document|what document|name of|called|which (?:department|body|agency|unit)|who\b|title", re.I)
-_LIST_ASK = re.compile(r"哪些|哪几|措施|举措|做法|做了什么|做了哪些|怎么做|如何|怎样|采取了|有何|几个方面|what measures|what steps|what actions|which measures|how did|how does|what did .* do|list", re.I)
+_MEASURES_ASK = re.compile(r"措施|举措|做法|做了什么|做了哪些|怎么做|如何|怎样|采取|有何|what measures|what steps|what actions|which measures|how did|how does|what did .* do", re.I)
+_LIST_ASK = re.compile(r"哪些|哪几|哪两|哪三|分别|措施|举措|做法|做了什么|做了哪些|怎么做|如何|怎样|采取了|有何|几个方面|what measures|what steps|what actions|which measures|how did|how does|what did .* do|list", re.I)
 _PHONE_ASK = re.compile(r"电话|热线|手机|phone|hotline", re.I)
 _HOW_MANY = re.compile(r"how many", re.I)
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?=\s*年|(?!\d))")
@@ -39,6 +46,10 @@ class Question:
     unit: str = ""  # measure word a count must carry ("家", "个" …), "" if any
     years: tuple[str, ...] = ()
     english: bool = False
+    needs_day: bool = False  # a date question that a bare year does not answer
+    needs_person: bool = False
+    counted: str = ""  # what a count question counts ("群众"), if it says
+    measures: bool = False  # a list of what was done (the section's 一是/二是 items), not of names
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
 
     @property
@@ -85,7 +96,15 @@ def analyse(text: str) -> Question:
         wants = "passage"
     years = tuple(m.group() for m in _YEAR.finditer(text))
     given = frozenset(f.key for f in find_figures(text) if f.kind not in ("year",))
-    return Question(text=text, wants=wants, unit=unit, years=years, english=english, given_figures=given)
+    counted = _COUNTED.search(text)
+    return Question(
+        text=text, wants=wants, unit=unit, years=years, english=english,
+        needs_day=wants == "date" and bool(_DAY_ASK.search(text)),
+        needs_person=bool(_PERSON_ASK.search(text)),
+        counted=counted.group("noun") if counted and wants == "count" else "",
+        measures=bool(_MEASURES_ASK.search(text)),
+        given_figures=given,
+    )
 
 
 @lru_cache(maxsize=1)

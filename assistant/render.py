@@ -92,7 +92,7 @@ def answer_as_html(answer: Answer, notice_text: NoticeText) -> str:
         for n, citation in enumerate(answer.citations, 1):
             parts.append(_citation_html(n, citation, notice_text, several_notices))
         parts.append("</div>")
-    parts.append(f'<div class="tb-meta">{_text(answerer_label(answer.answerer))} · {answer.elapsed_ms:.0f} ms</div>')
+    parts.append(f'<div class="tb-meta">回答引擎:{_text(answerer_label(answer.answerer))} · 用时 {answer.elapsed_ms:.0f} ms</div>')
     if answer.fallback_reason:
         parts.append(f'<div class="tb-meta">大模型回答未采用:{_text(answer.fallback_reason)}</div>')
     parts.append("</div>")
@@ -103,14 +103,14 @@ def answerer_label(answerer_name: str) -> str:
     """`Assistant.answerer_name` ("offline" or "llm:<model>") in the page's words."""
     if answerer_name.startswith("llm:"):
         return f"大模型 {answerer_name[4:]}"
-    return "离线引擎"
+    return "离线"
 
 
 def _citation_html(n: int, citation: Citation, notice_text: NoticeText, several_notices: bool) -> str:
     excerpt = Excerpt.around(citation, notice_text)
     notice = f'<span class="tb-cite-doc">《{_text(citation.doc_title)}》</span>' if several_notices else ""
     body = (
-        f'<div class="tb-passage"><div class="tb-passage-doc">《{_text(citation.doc_title)}》 {_text(citation.display_path)}</div>'
+        f'<div class="tb-passage"><div class="tb-passage-doc">《{_text(citation.doc_title)}》原文</div>'
         f'<p>{excerpt.as_html()}</p></div>'
     )
     return (

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import assistant.config  # noqa: F401  (the offline environment, before gradio is imported)
+from assistant import config as _config  # noqa: F401  (the offline environment, before gradio is imported)
 
 # The page itself promises no analytics, whatever the environment says.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -107,6 +107,14 @@ _PLACEHOLDER = (
     "<p>例如某项工作完成了多少、什么时候、比例是多少。追问时可以直接说“那……呢?”。</p></div>"
 )
 
+_TIPS = (
+    '<ul class="tb-tips">'
+    "<li>回答只摘自已收录的通报;通报里找不到时,会标明“通报未载明”。</li>"
+    "<li>点开出处,可看到原文段落,引用的句子以黄色标出。</li>"
+    "<li>追问会沿用前面的对话;点“新对话”重新开始。</li>"
+    "</ul>"
+)
+
 
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The page, wired to one `Assistant`. Launch it with `launch` to get its style and offline settings."""
@@ -129,7 +137,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     yield shown + [{"role": "assistant", "content": pending_answer_as_html(text)}], turns, ""
             answer_html = answer_as_html(answer, assistant.notice_text)
         except AssistantError as exc:
-            gr.Warning(_escape(str(exc)))
+            gr.Warning(html.escape(str(exc)), title="无法回答")  # toasts render HTML
             # Shown once, not kept: the conversation holds only answered questions.
             yield shown + [{"role": "assistant", "content": error_as_html(str(exc))}], turns, question
             return
@@ -158,8 +166,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             report = assistant.ingest(file_path, progress=report_progress)
         except AssistantError as exc:
             reason = exc.reason if isinstance(exc, NoticeError) else str(exc)
-            message = f"未能添加 {name}:{reason}。已收录的通报没有改变。"
-            gr.Warning(_escape(message))
+            message = f"未能添加「{name}」:{reason}。已收录的通报没有改变。"
+            gr.Warning(html.escape(message), title="未能添加通报")
             return list_notices(), _status_html("error", message), None
         notice = report.notices[0]
         verb = {"added": "已添加", "replaced": "已更新", "unchanged": "已收录过,内容没有变化:"}[notice.status]
@@ -208,6 +216,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     height=120,
                 )
                 status = gr.HTML(elem_id="tb-status")
+                gr.HTML(_TIPS)
 
         outputs = [chatbot, turns, question]
         question.submit(ask, [question, turns], outputs, api_name="ask", concurrency_id="answer", concurrency_limit=4)
@@ -219,8 +228,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return app
 
 
-def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True):
-    """Serve the page on host:port with its style; `block=False` returns at once (tests)."""
+def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860) -> str:
+    """Serve the page on host:port with its style, in the background; returns its URL.
+
+    `app.block_thread()` waits until Ctrl+C; `app.close()` stops it.
+    """
     theme = gr.themes.Soft(
         primary_hue="red",
         neutral_hue="slate",
@@ -228,12 +240,12 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, *, block: 
         font_mono=LOCAL_MONO_FONTS,
     )
     try:
-        return app.launch(
+        app.launch(
             server_name=host,
             server_port=port,
             share=False,
             inbrowser=False,
-            prevent_thread_lock=not block,
+            prevent_thread_lock=True,
             quiet=True,
             ssr_mode=False,
             mcp_server=False,
@@ -245,6 +257,7 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, *, block: 
         )
     except OSError as exc:
         raise AssistantError(f"cannot serve on {host}:{port} ({exc}); choose another --port") from exc
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
@@ -253,17 +266,11 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     if report is not None:
         print(report.summary(), file=sys.stderr)
     app = build_app(assistant)
-    shown_host = f"[{host}]" if ":" in host else host
-    launch(app, host, port, block=False)
-    print(f"通报问答 ({assistant.answerer_name}) on http://{shown_host}:{port} — Ctrl+C to stop", file=sys.stderr)
+    url = launch(app, host, port)
+    print(f"通报问答 ({assistant.answerer_name}) on {url} — Ctrl+C to stop", file=sys.stderr)
     app.block_thread()
 
 
 def _print_progress(title: str, done: int, total: int) -> None:
     end = "\n" if done >= total else ""
     print(f"\rembedding {title}: {done}/{total} passages", end=end, file=sys.stderr, flush=True)
-
-
-def _escape(message: str) -> str:
-    """Gradio renders toast messages as HTML."""
-    return html.escape(message)
