@@ -105,8 +105,8 @@ def find_figures(text: str) -> list[Figure]:
             unit = found.group("unit") or ""
         else:
             value = chinese_number(found.group("cn"))
-            if value is None or not re.search(r"[一二两三四五六七八九]", found.group("cn")):
-                continue  # 千人, 百村: a bare 十/百/千 is a word, not a figure
+            if value is None or found.group("cn") in ("千", "百"):
+                continue  # 千人, 百村: a bare 百/千 is a word, not a figure
             number, unit = float(value), found.group("cnunit")
         if unit in ("%", "‰"):
             kind, value, key = "percent", number, f"percent:{_fmt(number)}{unit}"

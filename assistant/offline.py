@@ -24,7 +24,9 @@ from ingest.sections import Section, display_path
 # Below this share of the question's words, a sentence does not answer it.
 MIN_COVERAGE = 0.42
 MIN_COVERAGE_ENGLISH = 0.2
-_NAME_SPAN = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
+_ROLE = re.compile(r"组长|书记|主任|局长|区长|县长|市长|部长|同志|负责人")
+# A name: a 《title》, a “quoted term”, or the honour after 获评/评为/荣获.
+_NAME_SPAN = re.compile(r"(?P<name>《[^《》]{2,60}》|“[^“”]{2,40}”)|(?:被评为|获评|评为|荣获|授予)(?P<honour>[^,,。;;、]{2,24})")
 _FIGURE_KINDS = {"money": ("money",), "percent": ("percent",), "count": ("count", "number"), "date": ("date", "year"), "phone": ("phone",)}
 
 
@@ -135,9 +137,11 @@ class OfflineComposer:
         candidates = []
         for ss in scored[:20]:
             for found in _NAME_SPAN.finditer(ss.sentence.text):
-                pseudo = Figure(found.group(), found.start(), found.end(), "name", None, "", found.group())
+                group = "name" if found.group("name") else "honour"
+                span, start = found.group(group), found.start(group)
+                pseudo = Figure(span, start, start + len(span), "name", None, "", span)
                 local = _local_fit(focus_terms, ss.sentence.text, pseudo, [], question)
-                candidates.append(_Candidate(ss, found.group(), found.start(), None, ss.score + 0.25 * local))
+                candidates.append(_Candidate(ss, span, start, None, ss.score + 0.25 * local))
         if not candidates:
             return None
         best = max(candidates, key=lambda c: c.score)
@@ -185,7 +189,12 @@ class OfflineComposer:
         for ss in scored[:5]:
             if not self._answers(question, ss):
                 continue
-            names = [w for w, flag in pseg.lcut(ss.sentence.text) if flag == "nr" and len(w) >= 2]
+            words = pseg.lcut(ss.sentence.text)
+            names = [
+                w for i, (w, flag) in enumerate(words)
+                if flag == "nr" and 2 <= len(w) <= 3
+                and any(_ROLE.search(n) for n, _ in words[max(0, i - 1) : i + 2] if n != w)
+            ]
             if names:
                 return Draft(f"{names[0]}\n\n{_quote_block(ss.sentence)}", True, [cite(ss.sentence)])
         return self._abstain(question, scored, "通报中没有写明此人的姓名")
@@ -228,6 +237,8 @@ class OfflineComposer:
 
     def _answers(self, question: Question, best: ScoredSentence) -> bool:
         floor = MIN_COVERAGE_ENGLISH if question.english else MIN_COVERAGE
+        if question.wants == "list":
+            floor *= 0.75  # list questions spend words on the kind of item they want
         return best.year_ok and max(best.lexical, best.context * 0.9) >= floor
 
     def _rival(self, best: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
@@ -245,10 +256,15 @@ class OfflineComposer:
         return None
 
 
+_SAME_MEASURE = [{"人", "名", "位"}, {"个", "家"}, {"次", "场"}]
+
+
 def _unit_fits(figure: Figure, unit: str) -> bool:
     if figure.kind == "number":
         return False
-    return figure.unit == unit or figure.unit.endswith(unit) or unit.endswith(figure.unit)
+    if figure.unit == unit or figure.unit.endswith(unit) or unit.endswith(figure.unit):
+        return True
+    return any(unit in group and figure.unit in group for group in _SAME_MEASURE)
 
 
 _HEDGE_BEFORE = re.compile(r"(超过|突破|逾|约|近|超|达到|达)$")
@@ -283,11 +299,17 @@ def _local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], q
     right_edge = min([f.start for f in others if f.start >= figure.end] + [len(text)])
     clause = text[clause_start : figure.start]
     near_left = text[near_start : figure.start]
+    if re.search(r"(和|及|与|、|以及)$", near_left):
+        near_left = ""  # "665个村(居)民小组和719个…": those words belong to the figure before
     near_right = re.split(r"[,,。;;]", text[figure.end : right_edge])[0][:12]
     right_weight = 0.9 if figure.kind == "count" else 0.4
     score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
-    if question.counted and question.counted in text[max(0, figure.start - 8) : figure.end + 8]:
-        score += 0.5
+    if question.counted:
+        # "665个村(居)民小组": a noun right after the figure is what it counts; "走访群众8654人,": else the one before.
+        after = re.split(r"[,,;;。]", text[figure.end :])[0][:16]
+        side = after if re.search(r"[\u4e00-\u9fff]", after) else text[max(0, figure.start - 10) : figure.start]
+        if question.counted in side:
+            score += 0.5
     return score + _direction_fit(question.text, text, figure)
 
 

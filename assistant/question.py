@@ -29,9 +29,10 @@ _DAY_ASK = re.compile(r"哪天|哪一天|几月几日|几号|哪个月|几月|�
 # Asking for a person: only a person's name answers it (the notices name few people).
 _PERSON_ASK = re.compile(r"(组长|副组长|书记|主任|局长|区长|县长|市长|部长|负责人|领导)(是谁|叫什么)|who (?:is|was) the (?:head|leader|chief|secretary|director|mayor)", re.I)
 # The noun a count is of, right after 多少/几: "走访了多少群众" → 群众.
-_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位|家|条|项)?(?P<noun>[\u4e00-\u9fff]{2,4})")
+_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位|家|条|项|张|人次|亩|宗|件)?(?P<noun>[\u4e00-\u9fff]{2,6}?)(?:呢|吗|了)?[??]?$")
+_COUNTED_BEFORE = re.compile(r"(?P<noun>[\u4e00-\u9fff]{2,4}?)(?:一共有|共有|有|是|达|为|共)(?:多少|几)(?:个|名|位|家|条|项|张|人次|亩|宗|件)?(?:呢|吗)?[??]?$")
 _DATE_ASK = re.compile(r"何时|什么时候|哪天|哪一天|几月几日|几号|日期|哪年|哪一年|什么时间|when\b|what date|which date|what year|which year", re.I)
-_NAME_ASK = re.compile(r"什么文件|哪个文件|哪份文件|名称|叫什么|什么名|哪个部门|哪个单位|哪家单位|由谁|谁|什么定位|新定位|什么平台|什么机制|什么制度|什么方案|什么规划|什么称号|评为|《|which document|what document|name of|called|which (?:department|body|agency|unit)|who\b|title", re.I)
+_NAME_ASK = re.compile(r"什么文件|哪个文件|哪份文件|名称|叫什么|什么名|称号|荣誉|哪个部门|哪个单位|哪家单位|由谁|谁|什么定位|新定位|什么平台|什么机制|什么制度|什么方案|什么规划|什么称号|评为|《|which document|what document|name of|called|which (?:department|body|agency|unit)|who\b|title", re.I)
 _MEASURES_ASK = re.compile(r"措施|举措|做法|做了什么|做了哪些|怎么做|如何|怎样|采取|有何|what measures|what steps|what actions|which measures|how did|how does|what did .* do", re.I)
 _LIST_ASK = re.compile(r"哪些|哪几|哪两|哪三|分别|措施|举措|做法|做了什么|做了哪些|怎么做|如何|怎样|采取了|有何|几个方面|what measures|what steps|what actions|which measures|how did|how does|what did .* do|list", re.I)
 _PHONE_ASK = re.compile(r"电话|热线|手机|phone|hotline", re.I)
@@ -96,7 +97,7 @@ def analyse(text: str) -> Question:
         wants = "passage"
     years = tuple(m.group() for m in _YEAR.finditer(text))
     given = frozenset(f.key for f in find_figures(text) if f.kind not in ("year",))
-    counted = _COUNTED.search(text)
+    counted = _COUNTED.search(text) or _COUNTED_BEFORE.search(text)
     return Question(
         text=text, wants=wants, unit=unit, years=years, english=english,
         needs_day=wants == "date" and bool(_DAY_ASK.search(text)),

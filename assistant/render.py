@@ -163,12 +163,16 @@ def _text(text: str) -> str:
 
 
 def _text_with_figures(text: str, figures: list[str]) -> str:
-    """The text with each figure it states in bold (split before escaping, so no entity is cut)."""
+    """The text as paragraphs, each figure it states in bold (found before escaping, so no entity is cut)."""
     wanted = sorted({f for f in figures if f}, key=len, reverse=True)
-    if not wanted:
-        return _text(text)
-    pieces = re.split("(" + "|".join(re.escape(f) for f in wanted) + ")", text)
-    # re.split with one group: the figures sit at the odd positions.
-    return "".join(
-        f'<strong class="tb-figure">{_text(piece)}</strong>' if i % 2 else _text(piece) for i, piece in enumerate(pieces)
-    )
+    figure = re.compile("(" + "|".join(re.escape(f) for f in wanted) + ")") if wanted else None
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        # re.split with one group: the figures sit at the odd positions.
+        pieces = figure.split(paragraph) if figure else [paragraph]
+        paragraphs.append(
+            "<p>"
+            + "".join(f'<strong class="tb-figure">{_text(p)}</strong>' if i % 2 else _text(p) for i, p in enumerate(pieces))
+            + "</p>"
+        )
+    return "".join(paragraphs)
