@@ -31,6 +31,9 @@ _LEVELS: list[tuple[int, re.Pattern[str]]] = [
 # Items inside a section: they open a clause (start of text or after a stop).
 ITEM_PATTERN = re.compile(rf"(?:(?<=^)|(?<=[。;；:：!?！？\n]))\s*(?P<label>[{_CN}]{{1,3}}是|[(（][0-9０-９]{{1,2}}[)）])")
 
+# Markdown notices mark headings (`## 一、…`, `**1.针对…**`); the marks are no part of label or title.
+_MARKUP = re.compile(r"\s*(?:#{1,6}\s*|\*\*)?")
+
 # Longer first sentences are body text; the heading's title is then its first clause.
 MAX_TITLE_CHARS = 70
 
@@ -52,16 +55,17 @@ def canonical_item_label(raw: str) -> str:
 
 def match_heading(paragraph: str, offset: int = 0) -> Heading | None:
     """Parse a paragraph that may open with a heading; `offset` locates it in the notice."""
-    stripped = paragraph.lstrip()
-    lead = len(paragraph) - len(stripped)
+    lead = _MARKUP.match(paragraph).end()
+    stripped = paragraph[lead:]
     for level, pattern in _LEVELS:
         found = pattern.match(stripped)
         if not found:
             continue
         label = _canonical_label(level, found.group("num"))
         title, title_end = _title_after(stripped, found.end())
-        start = offset + lead
-        return Heading(level, label, title, start=start, body_start=start + title_end, end=start + len(stripped))
+        # The section starts with its line, markup included, so no `##` trails the section before.
+        start = offset + len(paragraph) - len(paragraph.lstrip())
+        return Heading(level, label, title, start=start, body_start=offset + lead + title_end, end=offset + len(paragraph))
     return None
 
 
@@ -89,7 +93,7 @@ def _title_after(text: str, pos: int) -> tuple[str, int]:
     sentence = line[: stop.start()] if stop else line
     if len(sentence) <= MAX_TITLE_CHARS:
         end = stop.end() if stop else len(line)
-        return sentence.strip(), pos + lead + end
+        return sentence.strip().strip("*").strip(), pos + lead + end
     clause = re.split(r"[,，;；]", sentence, maxsplit=1)[0]
     if len(clause) <= MAX_TITLE_CHARS:
         return clause.strip(), pos + lead

@@ -91,6 +91,8 @@ def read_notice(path: Path) -> Notice:
     if b"\x00" in raw[:8192]:
         raise NoticeError(path, "binary file, not a text notice")
     text = _decode(path, raw)
+    if not text.strip():  # full-width spaces and the like: bytes.strip() keeps them
+        raise NoticeError(path, "file is empty")
     if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
         from ingest.html import html_to_text
 
@@ -155,7 +157,8 @@ def _drop_boilerplate(text: str, meta: dict[str, str]) -> str:
 
 
 def _find_title(body: str) -> str:
-    lines = [line.strip() for line in body.split("\n") if line.strip()]
+    # Markdown notices put `#` and `**` around the title.
+    lines = [t for t in (line.strip().strip("#*").strip() for line in body.split("\n")) if t]
     for line in lines[:5]:
         if _TITLE_LINE.search(line) and len(line) <= 80:
             return line

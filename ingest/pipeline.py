@@ -80,10 +80,13 @@ def ingest(
 
     parser = NoticeNodeParser(chunk_tokens=chunk_tokens)
     report = IngestReport()
-    for notice in read_all(paths):
+    notices = read_all(paths)
+    store.documents(refresh=True)  # another process may have changed the catalog since it was read
+    for notice in notices:
         started = time.perf_counter()
         existing: NoticeRecord | None = store.document(notice.doc_id)
         if existing is not None and existing.content_hash == notice.content_hash:
+            store.sweep(notice.doc_id)
             report.notices.append(
                 IngestedNotice(notice.doc_id, notice.title, notice.source_path, "unchanged", existing.sections, existing.nodes, 0, 0.0)
             )
@@ -105,6 +108,8 @@ def ingest(
                 time.perf_counter() - started,
             )
         )
+    if report.changed:
+        store.keyword_index()  # once for the batch, so the first question does not pay for it
     return report
 
 

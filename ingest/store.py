@@ -12,9 +12,10 @@ store. Two collections:
 Replacing a document is atomic: the new version's nodes are added first, then the
 catalog record is switched to it in one write, then the old version's nodes are
 deleted. A crash at any point leaves the catalog on one complete version; nodes of
-versions the catalog does not name are invisible to retrieval and swept on the
-next write. The keyword index is a local cache derived from the active nodes and
-rebuilt whenever the catalog has moved on from the one it was built for.
+versions the catalog does not name are invisible to retrieval and swept when the
+document is next ingested. The keyword index is a local cache derived from the
+active nodes and rebuilt whenever the catalog has moved on from the one it was
+built for.
 """
 
 from __future__ import annotations
@@ -179,11 +180,22 @@ class NoticeStore:
                 metadatas=[record.to_dict()],
                 embeddings=[_PLACEHOLDER_VECTOR],
             )
-            self.nodes.delete(where={"$and": [{"doc_id": notice.doc_id}, {"version": {"$ne": version}}]})
+            self.nodes.delete(where=_other_versions(notice.doc_id, version))
             self._records = None
             self._texts.pop(notice.doc_id, None)
-        self.keyword_index()
+        # The keyword index is rebuilt by the caller once a batch is in (it is lazy anyway):
+        # rebuilding it per notice made ingesting N notices cost O(N²) tokenizing.
         return record
+
+    def sweep(self, doc_id: str) -> None:
+        """Delete nodes of versions the catalog does not name, left by an interrupted `replace`."""
+        with self._lock:
+            record = self.document(doc_id)
+            if record is None:
+                return
+            stale = _other_versions(doc_id, record.version)
+            if self.nodes.get(where=stale, limit=1, include=[])["ids"]:  # read first: the usual case writes nothing
+                self.nodes.delete(where=stale)
 
     def remove(self, doc_id: str) -> NoticeRecord:
         with self._lock:
@@ -220,6 +232,10 @@ class NoticeStore:
                 # Section titles count as keywords of every node under them.
                 texts.append(f"{meta.get('section', '')}\n{text}")
         return KeywordIndex.build(ids, docs, texts, stamp)
+
+
+def _other_versions(doc_id: str, version: str) -> dict:
+    return {"$and": [{"doc_id": doc_id}, {"version": {"$ne": version}}]}
 
 
 def version_of(notice: Notice) -> str:

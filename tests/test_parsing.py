@@ -355,6 +355,48 @@ def test_synthetic_notice_paths_with_skipped_levels():
     assert SYNTHETIC[sections[2].body_start : sections[2].end] == "县委成立整改工作领导小组，召开专题会议5次。"
 
 
+MARKDOWN = """\
+# 关于某县巡察整改情况的通报
+
+　　根据市委统一部署，现将整改情况通报如下。
+
+## 一、总体情况
+
+　　（一）加强领导。召开专题会议5次。
+
+## 二、下一步打算
+
+### （一）巩固整改成果
+
+**1.持续深化整改。** 完成整改事项3项。
+
+**2、健全长效机制**
+
+出台制度4项。
+"""
+
+
+def test_markdown_marks_and_indentation_are_not_part_of_headings(tmp_path):
+    path = tmp_path / "county-notice.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    notice = read_notice(path)
+    assert (notice.title, notice.issuer) == ("关于某县巡察整改情况的通报", "")
+    sections = parse_sections(notice.text)
+    assert [(s.labels, s.title) for s in sections] == [
+        ((), ""),
+        (("一",), "总体情况"),
+        (("一", "(一)"), "加强领导"),
+        (("二",), "下一步打算"),
+        (("二", "(一)"), "巩固整改成果"),
+        (("二", "(一)", "1."), "持续深化整改"),
+        (("二", "(一)", "2."), "健全长效机制"),
+    ]
+    for s in sections:
+        span = notice.text[s.start : s.end]
+        assert not span.rstrip().endswith(("#", "*")), span  # a heading's marks open its own section
+    assert notice.text[sections[-1].body_start : sections[-1].end].strip() == "出台制度4项。"
+
+
 ITEMS = [
     "1．针对农村饮水安全问题。",
     "一是加快工程建设。投入资金4713万元推进188个自然村供水工程建设，目前65个村已完成建设并投入使用。",
@@ -426,6 +468,7 @@ def render_page(notice_text: str, charset: str = "utf-8") -> str:
 <h1>{html.escape(title)}</h1>
 <div class="info">来源:本网原创稿&nbsp;&nbsp;&nbsp;&nbsp; 日期:2021-05-08 07:52:42 &nbsp;&nbsp;【字体:<a>大</a> <a>中</a> <a>小</a>】</div>
 <div class="article">
+<!-- 责任编辑:张三 <p>旧版本正文</p> -->
 <p>{html.escape(title)}</p>
 {body}
 </div>
@@ -438,6 +481,18 @@ def render_page(notice_text: str, charset: str = "utf-8") -> str:
 <p>nyqfw@gd.gov.cn</p>
 </div>
 </body></html>
+"""
+
+
+def render_page_without_paragraphs(notice_text: str) -> str:
+    """An older page layout: a menu, and the article as text between <br>s in one <div>."""
+    lines = "<br/>\n".join("&nbsp;&nbsp;" + html.escape(p.strip()) for p in notice_text.split("\n\n") if p.strip())
+    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"><title>信息公开</title></head>
+<body><table><tr><td><ul class="menu"><li><a>首页</a></li><li><a>政务公开</a></li><li><a>互动交流</a></li></ul></td></tr>
+<tr><td><span class="crumb">当前位置:首页 &gt; 信息公开</span></td></tr>
+<tr><td><span>来源:本网原创稿</span> <span>日期:2021-05-08</span></td></tr>
+<tr><td><div id="zoom">{lines}</div></td></tr>
+<tr><td class="foot">版权所有:中共广东省纪律检查委员会<br/>粤ICP备10233762号</td></tr></table></body></html>
 """
 
 
@@ -458,6 +513,10 @@ def variant(kind: str, raw_text: str, tmp_path: Path) -> Path:
     elif kind == "html":
         path = tmp_path / f"{name}.html"
         path.write_text(render_page(read_notice(SAMPLE_NOTICE).text), encoding="utf-8")
+    elif kind == "html-br-gbk":
+        path = tmp_path / f"{name}.html"
+        page = render_page_without_paragraphs(read_notice(SAMPLE_NOTICE).text)
+        path.write_bytes(page.replace("\xa0", " ").encode("gbk"))
     elif kind == "html-gb18030":
         path = tmp_path / f"{name}.htm"
         path.write_bytes(render_page(read_notice(SAMPLE_NOTICE).text, "gb18030").encode("gb18030"))
@@ -466,7 +525,7 @@ def variant(kind: str, raw_text: str, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["gb18030", "utf-8-bom", "crlf", "markdown", "html", "html-gb18030"])
+@pytest.mark.parametrize("kind", ["gb18030", "utf-8-bom", "crlf", "markdown", "html", "html-gb18030", "html-br-gbk"])
 def test_other_forms_parse_to_the_same_sections(kind, sample_text, tmp_path):
     raw_text = SAMPLE_NOTICE.read_text(encoding="utf-8")
     path = variant(kind, raw_text, tmp_path)
@@ -480,7 +539,7 @@ def test_other_forms_parse_to_the_same_sections(kind, sample_text, tmp_path):
         assert getattr(notice, field) == getattr(original, field), field
     if not kind.startswith("html"):
         assert notice.text == sample_text and notice.content_hash == original.content_hash
-    for phrase in BOILERPLATE + ["相关链接", "_hmt", "字体"]:
+    for phrase in BOILERPLATE + ["相关链接", "_hmt", "字体", "责任编辑", "旧版本", "政务公开", "版权所有"]:
         assert phrase not in notice.text, phrase
     for s in parse_sections(notice.text):
         assert notice.text[s.start : s.end].strip()
