@@ -17,10 +17,14 @@ from assistant.figures import Figure, find_figures
 from assistant.question import Question
 from ingest.keyword import normalize, tokenize
 
-_SENTENCE = re.compile(r"[^。;;!?！？\n]+[。;;!?！？]?")
+_SENTENCE = re.compile(r"[^。;；!?！？\n]+[。;；!?！？]?")
 _HAN_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 # Words that every question of this genre shares; they say nothing about where the answer is.
-GENERIC = frozenset("高明 高明区 全区 我区 区委 通报 问题 工作 情况 整改 一共 总共 共 累计 目前 已经 已 达到 有 个 家 进行 开展 the of and in a an to".split())
+GENERIC = frozenset(
+    "通报 问题 工作 情况 整改 一共 总共 共 累计 目前 已经 已 达到 有 个 家 进行 开展 "
+    "全区 我区 区里 本区 全县 我县 县里 本县 全市 我市 市里 本市 全省 省里 全镇 镇里 "
+    "the of and in a an to".split()
+)
 
 
 @dataclass(frozen=True)

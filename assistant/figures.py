@@ -16,7 +16,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 MONEY_UNITS = ("亿元", "万元", "千元", "元", "亿美元", "万美元")
 MEASURE_WORDS = (
-    "万人次", "人次", "批次", "个工作日", "个月", "平方米", "平方公里", "公里", "千米", "公顷", "万亩", "亩", "吨", "万人",
+    "个百分点", "万人次", "人次", "批次", "个工作日", "个月", "平方米", "平方公里", "公里", "千米", "公顷", "万亩", "亩", "吨", "万人",
     "个", "家", "人", "名", "次", "条", "项", "宗", "起", "件", "户", "村", "所", "批", "场", "轮", "期", "份", "篇", "张",
     "座", "处", "间", "栋", "辆", "台", "套", "本", "封", "份", "天", "年", "届", "类", "种", "支", "队", "组", "镇", "米",
 )
@@ -108,7 +108,7 @@ def find_figures(text: str) -> list[Figure]:
             if value is None or found.group("cn") in ("千", "百"):
                 continue  # 千人, 百村: a bare 百/千 is a word, not a figure
             number, unit = float(value), found.group("cnunit")
-        if unit in ("%", "‰"):
+        if unit in ("%", "‰", "个百分点"):
             kind, value, key = "percent", number, f"percent:{_fmt(number)}{unit}"
         elif unit in MONEY_UNITS:
             value = _money_value(number, unit)
@@ -120,7 +120,22 @@ def find_figures(text: str) -> list[Figure]:
             kind, value, key = "number", number, f"number:{_fmt(number)}"
         figures.append(Figure(found.group().rstrip(), found.start(), found.start() + len(found.group().rstrip()), kind, value, unit, key))
     figures.sort(key=lambda f: f.start)
-    return figures
+    return _join_date_ranges(text, figures)
+
+
+def _join_date_ranges(text: str, figures: list[Figure]) -> list[Figure]:
+    """2020年5月25日至7月10日 is one answer to "when", not two."""
+    out: list[Figure] = []
+    for figure in figures:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.kind in ("date", "year") and figure.kind in ("date", "year")
+            and re.fullmatch(r"\s*(至|到|—|-|~|－)\s*", text[prev.end : figure.start])
+        ):
+            out[-1] = Figure(text[prev.start : figure.end], prev.start, figure.end, "date", None, "", f"{prev.key}~{figure.key}")
+            continue
+        out.append(figure)
+    return out
 
 
 def figure_keys(text: str) -> set[str]:

@@ -23,7 +23,7 @@ _LEAN_END = re.compile(r"(呢|那个呢)[??]?$")
 _ITEM_REF = re.compile(r"第\s*(?P<n>[一二三四五六七八九十\d]+)\s*(?:条|项|点|个|方面)")
 _ORDINAL_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _QUESTION_WORDS = re.compile(r"(多少|几)(万人次|人次|个工作日|个月|个|家|人|名|次|条|项|宗|起|件|户|村|所|批|亿元|万元|元|亩|公里)?|什么|哪些|哪个|哪里|哪|如何|怎么样|怎样|怎么|吗|呢|是否|请问|[??。!!]")
-_LEADING = re.compile(r"^(那么|那|其中|此外|另外|还有|同时|and\b|what about|how about|then\b)\s*[,,]?\s*", re.I)
+_LEADING = re.compile(r"^(那么|那|其中|此外|另外|还有|同时|and\b|what about|how about|then\b)\s*[,，]?\s*", re.I)
 
 
 @dataclass(frozen=True)

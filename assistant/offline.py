@@ -26,8 +26,9 @@ MIN_COVERAGE = 0.42
 MIN_COVERAGE_ENGLISH = 0.2
 _ROLE = re.compile(r"组长|书记|主任|局长|区长|县长|市长|部长|同志|负责人")
 # A name: a 《title》, a “quoted term”, or the honour after 获评/评为/荣获.
-_NAME_SPAN = re.compile(r"(?P<name>《[^《》]{2,60}》|“[^“”]{2,40}”)|(?:被评为|获评|评为|荣获|授予)(?P<honour>[^,,。;;、]{2,24})")
-_FIGURE_KINDS = {"money": ("money",), "percent": ("percent",), "count": ("count", "number"), "date": ("date", "year"), "phone": ("phone",)}
+_NAME_SPAN = re.compile(r"(?P<name>《[^《》]{2,60}》|“[^“”]{2,40}”)|(?:被评为|获评|评为|荣获|授予)(?P<honour>[^,，。;；、]{2,24})")
+_FIGURE_KINDS = {"money": ("money",), "percent": ("percent",), "count": ("count", "number"), "date": ("date", "year"), "phone": ("phone",),
+                "figure": ("money", "percent", "count")}
 
 
 @dataclass
@@ -78,6 +79,8 @@ class OfflineComposer:
             return self._item(scored)
         if question.needs_person:
             return self._person(question, scored)
+        if question.signature:
+            return self._signature(question, scored)
         if question.wants_figure:
             return self._figure(question, resolved, scored, focus_terms)
         if question.wants == "name":
@@ -181,6 +184,19 @@ class OfflineComposer:
                 lines = ["通报列出:"] + [f"- {item}" for item in items] + ["", _quote_block(ss.sentence)]
                 return Draft("\n".join(lines), True, [cite(ss.sentence)])
         return None
+
+    def _signature(self, question: Question, scored: list[ScoredSentence]) -> Draft:
+        """The notice's own closing: its issuing body and the date line under it."""
+        top = scored[0].sentence
+        _, notice_text = self.section_lookup(top.doc_id, top.start)
+        dates = list(re.finditer(r"^\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*$", notice_text, re.M))
+        if not dates:
+            return self._abstain(question, scored, "通报中没有落款日期")
+        line = dates[-1]
+        start, end = line.start(1), line.end(1)
+        section, _ = self.section_lookup(top.doc_id, start)
+        citation = Citation(top.doc_id, top.doc_title, section.labels, section.titles, notice_text[start:end], start, end)
+        return Draft(f"{notice_text[start:end]}\n\n(通报末尾的落款日期)", True, [citation], [notice_text[start:end]])
 
     def _person(self, question: Question, scored: list[ScoredSentence]) -> Draft:
         """A person's name, or an honest "not named": notices name few people."""
@@ -294,19 +310,21 @@ def _local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], q
     figures), the words right after a count nearly as much as those before.
     """
     others = [f for f in figures if f.kind not in ("year", "date") and f is not figure]
-    clause_start = max((m.end() for m in re.finditer(r"[,,;;。::]", text[: figure.start])), default=0)
+    clause_start = max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: figure.start])), default=0)
     near_start = max([clause_start] + [f.end for f in others if f.end <= figure.start])
     right_edge = min([f.start for f in others if f.start >= figure.end] + [len(text)])
     clause = text[clause_start : figure.start]
     near_left = text[near_start : figure.start]
     if re.search(r"(和|及|与|、|以及)$", near_left):
         near_left = ""  # "665个村(居)民小组和719个…": those words belong to the figure before
-    near_right = re.split(r"[,,。;;]", text[figure.end : right_edge])[0][:12]
+    near_right = re.split(r"[,，。;；]", text[figure.end : right_edge])[0][:12]
     right_weight = 0.9 if figure.kind == "count" else 0.4
     score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
+    if question.predicate and question.predicate in near_left:
+        score += 0.6
     if question.counted:
         # "665个村(居)民小组": a noun right after the figure is what it counts; "走访群众8654人,": else the one before.
-        after = re.split(r"[,,;;。]", text[figure.end :])[0][:16]
+        after = re.split(r"[,，;；。]", text[figure.end :])[0][:16]
         side = after if re.search(r"[\u4e00-\u9fff]", after) else text[max(0, figure.start - 10) : figure.start]
         if question.counted in side:
             score += 0.5
@@ -336,7 +354,7 @@ def _section_items(notice_text: str, section: Section, whole: bool = False) -> l
         if whole:
             end = limit
         else:
-            stop = re.search(r"[。;;]", notice_text[start:limit])
+            stop = re.search(r"[。;；]", notice_text[start:limit])
             end = start + stop.end() if stop else limit
         text = notice_text[start:end]
         end = start + len(text.rstrip())

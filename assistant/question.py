@@ -21,9 +21,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 # The measure word in "多少家 / 几个 / how many" decides which figures can answer.
-_COUNT_ASK = re.compile(r"(?:多少|几)(?P<unit>万人次|人次|批次|个工作日|个月|平方米|公里|公顷|亩|吨|个|家|人|名|次|条|项|宗|起|件|户|村|所|批|场|轮|期|份|篇|座|处|天|年|类|种|支|镇|间|辆)")
-_PERCENT_ASK = re.compile(r"百分之|百分比|比例|比率|占比|比重|增长了?多少|增幅|降幅|下降了?多少|同比|(?:计划|任务|目标|总数|总量)的多少|[^\s]{0,6}率|多少%|percent|percentage|\brate\b|ratio|proportion|share of", re.I)
-_MONEY_ASK = re.compile(r"多少钱|金额|资金|经费|投资|投入|拨付|补助|补贴|奖励|收入|费用|预算|多少(?:亿|万)?元|how much|money|fund|invest|yuan|budget|spend|spent|cost|subsid|revenue|income", re.I)
+_COUNT_ASK = re.compile(r"(?:多少|(?<!哪)几)(?P<unit>万人次|人次|批次|个工作日|个月|平方米|公里|公顷|亩|吨|个|家|人|名|次|条|项|宗|起|件|户|村|所|批|场|轮|期|份|篇|座|处|天|年|类|种|支|镇|间|辆)")
+_PERCENT_ASK = re.compile(r"百分之|百分比|比例|比率|占比|比重|占了?多少|百分点|增长了?多少|增幅|降幅|下降了?多少|同比|(?:计划|任务|目标|总数|总量)的多少|[^\s]{0,6}率|多少%|percent|percentage|\brate\b|ratio|proportion|share of", re.I)
+_MONEY_ASK = re.compile(r"多少钱|金额|资金|经费|投资|投入|拨付|补助|补贴|奖励|收入|费用|预算|款|总值|产值|多少(?:亿|万)?元|how much|money|fund|invest|yuan|budget|spend|spent|cost|subsid|revenue|income", re.I)
 # Asking for a day or month: a bare year does not answer it.
 _DAY_ASK = re.compile(r"哪天|哪一天|几月几日|几号|哪个月|几月|什么时间|什么时候|日期|what date|which day|which month", re.I)
 # Asking for a person: only a person's name answers it (the notices name few people).
@@ -43,7 +43,7 @@ _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?=\s*年|(?!\d))")
 @dataclass(frozen=True)
 class Question:
     text: str  # cleaned question as asked
-    wants: str  # "money", "percent", "count", "date", "phone", "name", "list" or "passage"
+    wants: str  # "money", "percent", "count", "figure", "date", "phone", "name", "list" or "passage"
     unit: str = ""  # measure word a count must carry ("家", "个" …), "" if any
     years: tuple[str, ...] = ()
     english: bool = False
@@ -51,11 +51,13 @@ class Question:
     needs_person: bool = False
     counted: str = ""  # what a count question counts ("群众"), if it says
     measures: bool = False  # a list of what was done (the section's 一是/二是 items), not of names
+    predicate: str = ""  # the words right before 多少/几 ("已立案几件" → 立案): what the figure measures
+    signature: bool = False  # asks for the notice's own signing date or issuer
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
 
     @property
     def wants_figure(self) -> bool:
-        return self.wants in ("money", "percent", "count", "date", "phone")
+        return self.wants in ("money", "percent", "count", "figure", "date", "phone")
 
 
 def clean(raw: str) -> str:
@@ -92,7 +94,7 @@ def analyse(text: str) -> Question:
     elif _LIST_ASK.search(text):
         wants = "list"
     elif re.search(r"多少|几|how much", text, re.I):
-        wants = "count"
+        wants = "figure"  # some figure, of whatever kind the best sentence gives
     else:
         wants = "passage"
     years = tuple(m.group() for m in _YEAR.finditer(text))
@@ -104,8 +106,22 @@ def analyse(text: str) -> Question:
         needs_person=bool(_PERSON_ASK.search(text)),
         counted=counted.group("noun") if counted and wants == "count" else "",
         measures=bool(_MEASURES_ASK.search(text)),
+        predicate=_predicate(text),
+        signature=bool(_SIGNATURE_ASK.search(text)),
         given_figures=given,
     )
+
+
+_PREDICATE = re.compile(r"(?P<words>[\u4e00-\u9fff]{2,6}?)(?:了|过)?(?:一共|共|总共|累计)?(?:有|是|达|为)?(?:多少|几)")
+_SIGNATURE_ASK = re.compile(r"落款|签发|成文日期|印发日期|哪天发布|何时发布|发布日期|when was (?:the|this) notice (?:signed|issued)", re.I)
+
+
+def _predicate(text: str) -> str:
+    found = _PREDICATE.search(text)
+    if not found:
+        return ""
+    words = re.split(r"已经|已|了|共|都|还|的|是|有", found.group("words"))[-1]
+    return words[-4:] if len(words) >= 2 else ""
 
 
 @lru_cache(maxsize=1)
