@@ -23,7 +23,7 @@ from assistant.followup import Resolved, resolve
 from assistant.offline import Draft, OfflineComposer, cite
 from assistant.question import Question, analyse, chinese_keywords, clean
 from assistant.retrieval import HybridRetriever
-from ingest.keyword import document_frequencies, tokenize
+from ingest.keyword import document_frequencies
 from ingest.sections import Section, display_path, parse_sections
 
 PASSAGES = 8
@@ -96,9 +96,9 @@ class Answerer:
         node_count = max(len(index.node_ids), 1)
         term_query = chinese_keywords(query) + " " + " ".join(question.years) if question.english else query
         focus_query = chinese_keywords(resolved.focus) if question.english else resolved.focus
-        doc_freq = document_frequencies(index, tokenize(term_query) + tokenize(focus_query))
-        terms = question_terms(term_query, doc_freq, node_count, corpus_has=self._corpus_has)
-        focus_terms = question_terms(focus_query, doc_freq, node_count) if resolved.is_followup else terms
+        doc_freq = document_frequencies(index, index.tokenize(term_query) + index.tokenize(focus_query))
+        terms = question_terms(term_query, doc_freq, node_count, index.tokenize, corpus_has=self._corpus_has)
+        focus_terms = question_terms(focus_query, doc_freq, node_count, index.tokenize) if resolved.is_followup else terms
         sentences = _sentences(retrieved)
         scored = score_sentences(sentences, terms, question)
         if resolved.is_followup and resolved.previous_answer:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from assistant.figures import Figure, find_figures
 from assistant.question import Question
@@ -46,11 +48,11 @@ class Sentence:
 
 @dataclass
 class Terms:
-    """The question's words with their weights; `missing` are words no notice uses."""
+    """The question's words with their weights; `missing()` lists nouns no notice uses."""
 
     weights: dict[str, float]
     bigrams: set[str]
-    missing: list[str] = field(default_factory=list)
+    missing: Callable[[], list[str]] = lambda: []
 
     @property
     def total(self) -> float:
@@ -64,14 +66,14 @@ _ASKING_NOUNS = frozenset("时候 时间 日期 数量 数字 比例 金额 情�
 def _nouns(query: str) -> list[str]:
     import jieba.posseg as pseg  # loaded on the first question only
 
-    return [w.lower() for w, flag in pseg.lcut(normalize(query)) if flag.startswith("n") or flag == "eng"]
+    return [w for w, flag in pseg.lcut(unicodedata.normalize("NFKC", query)) if flag.startswith("n") or flag == "eng"]
 
 
 # "什么荣誉称号", "哪几个领域": words that say what kind of answer is wanted, not where it is.
 _DESCRIPTOR = re.compile(r"(?:什么|哪个|哪些|哪几个|哪几|哪种|哪类|哪份|哪项|哪一|何种|哪两|哪三)(?:个|项|部|份|条|种|类)?(?P<words>[\u4e00-\u9fff]{1,6})")
 
 
-def question_terms(query: str, doc_freq: dict[str, int], node_count: int, corpus_has=None) -> Terms:
+def question_terms(query: str, doc_freq: dict[str, int], node_count: int, tokenize=tokenize, corpus_has=None) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains."""
     tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC]
     descriptors = "".join(m.group("words") for m in _DESCRIPTOR.finditer(normalize(query)))
@@ -81,12 +83,13 @@ def question_terms(query: str, doc_freq: dict[str, int], node_count: int, corpus
         idf = math.log(1 + (node_count - df + 0.5) / (df + 0.5))
         weights[token] = idf * (1.0 if len(token) > 1 else 0.4) * (0.2 if token in descriptors else 1.0)
     present = [t for t in tokens if doc_freq.get(t, 0) > 0 and len(t) > 1]
-    missing = []
-    if corpus_has is not None:
-        missing = [
+    def missing() -> list[str]:
+        if corpus_has is None:
+            return []
+        return [
             noun for noun in dict.fromkeys(_nouns(query))
             if len(noun) > 1 and noun not in _ASKING_NOUNS and noun not in GENERIC and noun not in descriptors
-            and not re.fullmatch(r"[\d.%]+", noun) and not any(p in noun for p in present) and not corpus_has(noun)
+            and not re.fullmatch(r"[\d.%]+", noun) and not any(p in noun.lower() for p in present) and not corpus_has(noun.lower())
         ]
     # Bigrams of what the question is about: not of its question words or answer-type words.
     about = _DESCRIPTOR.sub("", normalize(query))

@@ -10,6 +10,7 @@ notices do not hold the answer, it says that, and points to the closest passage.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 from assistant.answer import Citation
@@ -70,11 +71,13 @@ class OfflineComposer:
     def __init__(self, section_lookup):
         # (doc_id, offset) → the Section containing it, with the notice text: for lists and items.
         self.section_lookup = section_lookup
+        self._call = threading.local()
 
     def compose(self, question: Question, resolved: Resolved, scored: list[ScoredSentence], terms: Terms, focus_terms: Terms) -> Draft:
         if not scored:
             return Draft("通报中没有找到与这个问题相关的内容。", found=False)
-        self._silence = _silence(question, terms, scored[0])
+        # Per call, and per thread: the page answers several people at once.
+        self._call.why_silent = lambda: _silence(question, terms, scored[0])
         if resolved.item:
             return self._item(scored)
         if question.needs_person:
@@ -117,11 +120,11 @@ class OfflineComposer:
                 span = _with_hedge(ss.sentence.text, figure)
                 candidates.append(_Candidate(ss, span, figure.start, figure, ss.score + 0.35 * local + exact))
         if not candidates:
-            return self._abstain(question, scored, self._silence)
+            return self._abstain(question, scored, self._call.why_silent())
         candidates.sort(key=lambda c: c.score, reverse=True)
         best = candidates[0]
         if not self._answers(question, best.scored):
-            return self._abstain(question, scored, self._silence)
+            return self._abstain(question, scored, self._call.why_silent())
         sentence = best.scored.sentence
         lead = f"{best.span}" if not question.english else f"{best.span} (according to the notice)"
         text = f"{lead}\n\n{_quote_block(sentence)}"
@@ -151,13 +154,13 @@ class OfflineComposer:
         if best.scored is not scored[0] and best.scored.score < 0.6 * scored[0].score:
             return None  # the best sentence names nothing: answer with the passage itself
         if not self._answers(question, best.scored):
-            return self._abstain(question, scored, self._silence)
+            return self._abstain(question, scored, self._call.why_silent())
         return Draft(f"{best.span}\n\n{_quote_block(best.scored.sentence)}", True, [cite(best.scored.sentence)])
 
     def _list(self, question: Question, scored: list[ScoredSentence], focus_terms: Terms) -> Draft:
         top = scored[0]
         if not self._answers(question, top):
-            return self._abstain(question, scored, self._silence)
+            return self._abstain(question, scored, self._call.why_silent())
         if not question.measures:
             draft = self._enumeration(scored, focus_terms)
             if draft is not None:
@@ -228,7 +231,7 @@ class OfflineComposer:
     def _passage(self, question: Question, scored: list[ScoredSentence]) -> Draft:
         top = scored[0]
         if not self._answers(question, top):
-            return self._abstain(question, scored, self._silence)
+            return self._abstain(question, scored, self._call.why_silent())
         chosen = [top]
         for ss in scored[1:3]:
             if ss.sentence.labels == top.sentence.labels and ss.score >= 0.85 * top.score:
@@ -383,8 +386,9 @@ def _enumerated(text: str) -> list[str]:
 
 def _silence(question: Question, terms: Terms, best: ScoredSentence) -> str:
     """Why the notices do not answer: a word they never use, a year they do not cover, or neither."""
-    if terms.missing and not question.english:
-        return f"通报中没有提到「{'」「'.join(terms.missing[:3])}」"
+    missing = terms.missing() if not question.english else []
+    if missing:
+        return f"通报中没有提到「{'」「'.join(missing[:3])}」"
     if question.years and not best.year_ok:
         return f"通报中没有{'、'.join(question.years)}年的相关数据"
     return "通报中没有直接回答这个问题的内容"

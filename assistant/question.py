@@ -22,7 +22,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 # The measure word in "多少家 / 几个 / how many" decides which figures can answer.
 _COUNT_ASK = re.compile(r"(?:多少|(?<!哪)几)(?P<unit>万人次|人次|批次|个工作日|个月|平方米|公里|公顷|亩|吨|个|家|人|名|次|条|项|宗|起|件|户|村|所|批|场|轮|期|份|篇|座|处|天|年|类|种|支|镇|间|辆)")
-_PERCENT_ASK = re.compile(r"百分之|百分比|比例|比率|占比|比重|占了?多少|百分点|增长了?多少|增幅|降幅|下降了?多少|同比|(?:计划|任务|目标|总数|总量)的多少|[^\s]{0,6}率|多少%|percent|percentage|\brate\b|ratio|proportion|share of", re.I)
+_PERCENT_ASK = re.compile(r"百分之|百分比|比例|比率|占比|比重|占了?多少|百分点|增长[^,，。?？]{0,4}多少|增速|增幅|降幅|下降了?多少|同比|(?:计划|任务|目标|总数|总量)的多少|[^\s]{0,6}率|多少%|percent|percentage|\brate\b|ratio|proportion|share of", re.I)
 _MONEY_ASK = re.compile(r"多少钱|金额|资金|经费|投资|投入|拨付|补助|补贴|奖励|收入|费用|预算|款|总值|产值|多少(?:亿|万)?元|how much|money|fund|invest|yuan|budget|spend|spent|cost|subsid|revenue|income", re.I)
 # Asking for a day or month: a bare year does not answer it.
 _DAY_ASK = re.compile(r"哪天|哪一天|几月几日|几号|哪个月|几月|什么时间|什么时候|日期|what date|which day|which month", re.I)

@@ -159,7 +159,7 @@ class Excerpt:
 
 def _text(text: str) -> str:
     """User or notice text as HTML that displays exactly that text, line breaks included."""
-    return html.escape(text).replace("\r\n", "\n").replace("\n", "<br>")
+    return html.escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def _text_with_figures(text: str, figures: list[str]) -> str:

@@ -39,18 +39,39 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokenize(text: str) -> list[str]:
-    return [t for t in _jieba().lcut_for_search(normalize(text)) if t.strip() and not _PUNCT.match(t) and t not in STOPWORDS]
+def tokenize(text: str, segmenter=None) -> list[str]:
+    """Search-mode words of `text`, without punctuation and stop words."""
+    words = (segmenter or _jieba()).lcut_for_search(normalize(text))
+    return [t for t in words if t.strip() and not _PUNCT.match(t) and t not in STOPWORDS]
+
+
+def _vocabulary_segmenter(path: Path):
+    """A jieba segmenter that knows only the words of the index (loads in ~1 ms, not ~1 s).
+
+    Query words the notices never use cannot match anything, so a dictionary of the
+    index vocabulary (with jieba's own frequencies) segments queries the way the
+    notices were segmented, without loading jieba's 350,000-word dictionary.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    segmenter = jieba.Tokenizer(dictionary=str(path))
+    segmenter.initialize()
+    return segmenter
 
 
 class KeywordIndex:
     """BM25 over the nodes of the active document versions, with their ids and documents."""
 
-    def __init__(self, node_ids: list[str], doc_ids: list[str], bm25, stamp: str):
+    def __init__(self, node_ids: list[str], doc_ids: list[str], bm25, stamp: str, segmenter=None):
         self.node_ids = node_ids
         self.doc_ids = np.asarray(doc_ids, dtype=object)
         self.bm25 = bm25
         self.stamp = stamp
+        self.segmenter = segmenter  # None: jieba's full dictionary
+
+    def tokenize(self, text: str) -> list[str]:
+        return tokenize(text, self.segmenter)
 
     @classmethod
     def build(cls, node_ids: list[str], doc_ids: list[str], texts: list[str], stamp: str) -> "KeywordIndex":
@@ -68,6 +89,9 @@ class KeywordIndex:
         tmp.mkdir(parents=True)
         if self.bm25 is not None:
             self.bm25.save(str(tmp / "bm25"))
+            freq = _jieba().dt.FREQ
+            words = [w for w in self.bm25.vocab_dict if w.strip() and " " not in w]
+            (tmp / "jieba-dict.txt").write_text("".join(f"{w} {max(freq.get(w, 0), 1)}\n" for w in words), encoding="utf-8")
         (tmp / "nodes.json").write_text(
             json.dumps({"stamp": self.stamp, "node_ids": self.node_ids, "doc_ids": list(self.doc_ids)}, ensure_ascii=False),
             encoding="utf-8",
@@ -88,10 +112,12 @@ class KeywordIndex:
 
         data = json.loads(manifest.read_text(encoding="utf-8"))
         bm25 = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").is_dir() else None
-        return cls(data["node_ids"], data["doc_ids"], bm25, data["stamp"])
+        words = folder / "jieba-dict.txt"
+        segmenter = _vocabulary_segmenter(words) if words.is_file() and words.stat().st_size else None
+        return cls(data["node_ids"], data["doc_ids"], bm25, data["stamp"], segmenter)
 
     def search(self, query: str, top_k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
-        tokens = tokenize(query)
+        tokens = self.tokenize(query)
         if self.bm25 is None or not tokens:
             return []
         scores = self.bm25.get_scores(tokens)
