@@ -100,6 +100,13 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield pieces of the answer text as they come, then the final `Answer`."""
         started = time.perf_counter()
+        if doc_ids:
+            known = {record.doc_id for record in self.store.documents()}
+            for doc_id in doc_ids:
+                if doc_id not in known:
+                    from assistant.errors import UnknownDocumentError
+
+                    raise UnknownDocumentError(doc_id)
         final = None
         for event in self.answerer.stream(question, list(history or []), set(doc_ids) if doc_ids else None):
             if isinstance(event, Answer):

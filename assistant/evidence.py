@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
 from assistant.question import Question
@@ -52,6 +52,7 @@ class Terms:
 
     weights: dict[str, float]
     bigrams: set[str]
+    parts: dict[str, list[str]] = field(default_factory=dict)  # compound word → its shorter words
     missing: Callable[[], list[str]] = lambda: []
 
     @property
@@ -60,17 +61,26 @@ class Terms:
 
 
 # Nouns a question uses to ask, not to name what it asks about.
-_ASKING_NOUNS = frozenset("时候 时间 日期 数量 数字 比例 金额 情况 内容 方面 名称 名字 部门 单位 文件 措施 办法 问题 原因 结果 效果 目标 任务 多少 哪些 什么 有关 相关 具体".split())
-
-
-def _nouns(query: str) -> list[str]:
-    import jieba.posseg as pseg  # loaded on the first question only
-
-    return [w for w, flag in pseg.lcut(unicodedata.normalize("NFKC", query)) if flag.startswith("n") or flag == "eng"]
+_ASKING_NOUNS = frozenset(
+    "时候 时间 日期 数量 数字 比例 百分比 比重 占比 金额 情况 内容 方面 名称 名字 部门 单位 文件 措施 办法 问题 原因 "
+    "结果 效果 目标 任务 多少 哪些 什么 有关 相关 具体 确切 约数 大概 大约 左右 分别 一下 请问 不要 不用".split()
+)
+_GENERIC_OR_ASKING = re.compile("|".join(sorted(_ASKING_NOUNS | {g for g in GENERIC if len(g) > 1}, key=len, reverse=True)))
 
 
 # "什么荣誉称号", "哪几个领域": words that say what kind of answer is wanted, not where it is.
 _DESCRIPTOR = re.compile(r"(?:什么|哪个|哪些|哪几个|哪几|哪种|哪类|哪份|哪项|哪一|何种|哪两|哪三)(?:个|项|部|份|条|种|类)?(?P<words>[\u4e00-\u9fff]{1,6})")
+
+
+def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str) -> list[str]:
+    """Content words of the question that no indexed node contains."""
+    # Two unknown Han characters are as often a fragment between known words ("立案数占全区")
+    # as a word; three or more, or a Latin word ("GDP"), are a term the notices lack.
+    return [
+        t for t in tokens
+        if doc_freq.get(t, 0) == 0 and t not in descriptors and not re.fullmatch(r"[\d.%]+", t)
+        and (re.fullmatch(r"[a-z][a-z0-9]+", t) or len(_GENERIC_OR_ASKING.sub("", t)) > 2)
+    ]
 
 
 def question_terms(query: str, doc_freq: dict[str, int], node_count: int, tokenize=tokenize, corpus_has=None) -> Terms:
@@ -78,30 +88,33 @@ def question_terms(query: str, doc_freq: dict[str, int], node_count: int, tokeni
     tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC]
     descriptors = "".join(m.group("words") for m in _DESCRIPTOR.finditer(normalize(query)))
     weights = {}
+    unused = _unused_words(tokens, doc_freq, descriptors)
     for token in tokens:
         df = doc_freq.get(token, 0)
         idf = math.log(1 + (node_count - df + 0.5) / (df + 0.5))
-        weights[token] = idf * (1.0 if len(token) > 1 else 0.4) * (0.2 if token in descriptors else 1.0)
-    present = [t for t in tokens if doc_freq.get(t, 0) > 0 and len(t) > 1]
+        weight = idf * (1.0 if len(token) > 1 else 0.4) * (0.2 if token in descriptors else 1.0)
+        # A word no notice uses ("GDP", "常住人口") is what the question is about and the notices are not.
+        weights[token] = weight * (2.0 if token in unused else 1.0)
     def missing() -> list[str]:
-        if corpus_has is None:
-            return []
-        return [
-            noun for noun in dict.fromkeys(_nouns(query))
-            if len(noun) > 1 and noun not in _ASKING_NOUNS and noun not in GENERIC and noun not in descriptors
-            and not re.fullmatch(r"[\d.%]+", noun) and not any(p in noun.lower() for p in present) and not corpus_has(noun.lower())
-        ]
+        original = {t.lower(): t for t in re.findall(r"[A-Za-z][A-Za-z0-9]*", query)}
+        return [original.get(t, t) for t in unused if corpus_has is None or not corpus_has(t)]
     # Bigrams of what the question is about: not of its question words or answer-type words.
     about = _DESCRIPTOR.sub("", normalize(query))
     about = re.sub(r"多少|什么|哪些|哪个|哪里|哪天|是否|怎么|如何|为什么|请问", " ", about)
     bigrams = set(_HAN_BIGRAM.findall(about))
-    return Terms(weights=weights, bigrams=bigrams, missing=missing)
+    parts = {t: [u for u in weights if u != t and len(u) > 1 and u in t] for t in weights if len(t) > 2}
+    return Terms(weights=weights, bigrams=bigrams, parts={t: p for t, p in parts.items() if p}, missing=missing)
 
 
 def coverage(terms: Terms, text: str) -> float:
     """Share of the question's weighted words (and bigrams) that `text` contains."""
     text = normalize(text)
-    hit = sum(w for t, w in terms.weights.items() if t in text)
+    hit = 0.0
+    for t, w in terms.weights.items():
+        if t in text:
+            hit += w
+        elif terms.parts.get(t) and all(p in text for p in terms.parts[t]):
+            hit += 0.7 * w  # 联系电话 vs "联系方式:电话": every part is there, not the compound
     words = hit / terms.total if terms.weights else 0.0
     if not terms.bigrams:
         return words

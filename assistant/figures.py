@@ -27,7 +27,8 @@ _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _UNIT_ALT = "|".join(sorted({re.escape(u) for u in (*MONEY_UNITS, *MEASURE_WORDS)}, key=len, reverse=True))
 
 DATE_PATTERN = re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日|底|初|末|中旬|上旬|下旬)?)?|(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日|(?P<m3>\d{1,2})\s*月(?:份|底|初|中旬|下旬|上旬)")
-PHONE_PATTERN = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1[3-9]\d{9})(?!\d)")
+# Landlines, mobiles and the 12xxx government hotlines (12388, 12345); not 15872000000元.
+PHONE_PATTERN = re.compile(r"(?<![\d.])(?:\d{3,4}-\d{7,8}|1[3-9]\d{9}|12\d{3})(?![\d.%元万亿])")
 FIGURE_PATTERN = re.compile(
     rf"(?P<num>{_NUMBER})\s*(?P<extra>余|多)?(?P<unit>%|‰|{_UNIT_ALT})?"
     rf"|(?P<cn>{_CN_NUMBER})(?P<cnunit>{_UNIT_ALT})"
@@ -164,7 +165,10 @@ def unverified_figures(answer_text: str, quotes: list[str]) -> list[str]:
     for quote in quotes:
         known |= figure_keys(quote)
     missing = []
-    for figure in find_figures(normalize(answer_text)):
+    stated = re.sub(r"\[\d{1,2}\]", " ", normalize(answer_text))  # [1]: the prompt's citation markers
+    for figure in find_figures(stated):
+        if figure.kind == "count" and _is_chinese_numeral_count(figure) and (figure.value or 0) <= 2:
+            continue  # 另一处, 两处不同, 一批: words, not claims about the notice
         if figure.key in known:
             continue
         if figure.kind == "number" and f"number:{_fmt(figure.value)}" in known:

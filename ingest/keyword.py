@@ -45,32 +45,67 @@ def tokenize(text: str, segmenter=None) -> list[str]:
     return [t for t in words if t.strip() and not _PUNCT.match(t) and t not in STOPWORDS]
 
 
-def _vocabulary_segmenter(path: Path):
-    """A jieba segmenter that knows only the words of the index (loads in ~1 ms, not ~1 s).
+class VocabularySegmenter:
+    """Query words as the index knows them: every index word the query contains, plus the rest.
 
-    Query words the notices never use cannot match anything, so a dictionary of the
-    index vocabulary (with jieba's own frequencies) segments queries the way the
-    notices were segmented, without loading jieba's 350,000-word dictionary.
+    Notices are segmented by jieba at ingest; a query only needs the words it shares with
+    them, so it is matched against the index vocabulary (every contained word of two or
+    more characters, numbers and Latin words whole), and what no index word covers is kept
+    as runs ("GDP", "常住人口") so that words the notices never use still count against an
+    answer. This needs no jieba dictionary (~1 s to load) and depends only on the index, so
+    every process segments a query the same way.
     """
-    import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    segmenter = jieba.Tokenizer(dictionary=str(path))
-    segmenter.initialize()
-    return segmenter
+    def __init__(self, words):
+        self.words = frozenset(w for w in words if w.strip())
+        self.longest = min(max((len(w) for w in self.words), default=1), 12)
+
+    def lcut_for_search(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        covered = [False] * len(text)
+        for found in _WHOLE.finditer(text):  # numbers and Latin words only match whole
+            tokens.append(found.group())
+            covered[found.start() : found.end()] = [True] * (found.end() - found.start())
+        for i in range(len(text)):
+            if covered[i] and not _HAN.match(text[i]):
+                continue
+            for j in range(min(len(text), i + self.longest), i + 1, -1):
+                word = text[i:j]
+                if word in self.words and _HAN.match(word):
+                    tokens.append(word)
+                    covered[i:j] = [True] * (j - i)
+        run = ""
+        for i, ch in enumerate(text + " "):
+            if i < len(text) and not covered[i] and _HAN.match(ch):
+                run += ch
+                continue
+            if run:
+                tokens.extend(part for part in _FUNCTION_WORDS.split(run) if len(part) > 1)
+                run = ""
+        return tokens
+
+
+_WHOLE = re.compile(r"\d+(?:\.\d+)?%?|[a-z][a-z0-9]*")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Between the words a notice uses, these say nothing about where an answer is.
+_FUNCTION_WORDS = re.compile(
+    "多少|什么|哪些|哪个|哪里|哪天|怎么|怎样|如何|是否|请问|这份|这个|那个|这些|那些|一共|总共|它们|他们|她们|我们|"
+    "[的了和与及是在对将把被为以于并或其之也都而就有中上下个年月日吗呢吧啊么几请这那该此共已还又]"
+)
 
 
 class KeywordIndex:
     """BM25 over the nodes of the active document versions, with their ids and documents."""
 
-    def __init__(self, node_ids: list[str], doc_ids: list[str], bm25, stamp: str, segmenter=None):
+    def __init__(self, node_ids: list[str], doc_ids: list[str], bm25, stamp: str):
         self.node_ids = node_ids
         self.doc_ids = np.asarray(doc_ids, dtype=object)
         self.bm25 = bm25
         self.stamp = stamp
-        self.segmenter = segmenter  # None: jieba's full dictionary
+        self.segmenter = VocabularySegmenter(bm25.vocab_dict if bm25 is not None else ())
 
     def tokenize(self, text: str) -> list[str]:
+        """A query's words, segmented against this index (see VocabularySegmenter)."""
         return tokenize(text, self.segmenter)
 
     @classmethod
@@ -89,9 +124,6 @@ class KeywordIndex:
         tmp.mkdir(parents=True)
         if self.bm25 is not None:
             self.bm25.save(str(tmp / "bm25"))
-            freq = _jieba().dt.FREQ
-            words = [w for w in self.bm25.vocab_dict if w.strip() and " " not in w]
-            (tmp / "jieba-dict.txt").write_text("".join(f"{w} {max(freq.get(w, 0), 1)}\n" for w in words), encoding="utf-8")
         (tmp / "nodes.json").write_text(
             json.dumps({"stamp": self.stamp, "node_ids": self.node_ids, "doc_ids": list(self.doc_ids)}, ensure_ascii=False),
             encoding="utf-8",
@@ -112,9 +144,7 @@ class KeywordIndex:
 
         data = json.loads(manifest.read_text(encoding="utf-8"))
         bm25 = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").is_dir() else None
-        words = folder / "jieba-dict.txt"
-        segmenter = _vocabulary_segmenter(words) if words.is_file() and words.stat().st_size else None
-        return cls(data["node_ids"], data["doc_ids"], bm25, data["stamp"], segmenter)
+        return cls(data["node_ids"], data["doc_ids"], bm25, data["stamp"])
 
     def search(self, query: str, top_k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
         tokens = self.tokenize(query)

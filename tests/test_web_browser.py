@@ -1,0 +1,158 @@
+"""The chat page in headless Chromium, as a reader uses it: ask, read, open the source, check the figure.
+
+Needs Debian's `chromium` and `chromium-driver` (and `fonts-noto-cjk` for the
+screenshot's Chinese); tests/run.sh installs them. UPDATE_SCREENSHOT=1 also copies
+the screenshot to eval/reports/chat-page.png, the one the README shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import REPO
+from tests.test_web import INVESTMENT, INVESTMENT_PATH, serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+README_SCREENSHOT = REPO / "eval" / "reports" / "chat-page.png"
+ANSWER_TIMEOUT_S = 60  # the first question also loads the word segmenter and the indexes
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="needs /usr/bin/chromium and /usr/bin/chromedriver (Debian chromium, chromium-driver; tests/run.sh installs them)",
+)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def page(bot):
+    with serving(bot) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=1360,1300",
+        "--lang=zh-CN",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})  # Gradio's own labels in Chinese
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # every request the page makes
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def open_page(browser, url: str):
+    browser.get(url)
+    return WebDriverWait(browser, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, "#tb-question textarea"))
+
+
+def answers(browser):
+    """The finished answers on the page, oldest first (a streaming one is `.tb-pending`)."""
+    return browser.find_elements(By.CSS_SELECTOR, "#tb-chat .tb-answer:not(.tb-pending)")
+
+
+def ask(browser, question: str):
+    before = len(answers(browser))
+    box = browser.find_element(By.CSS_SELECTOR, "#tb-question textarea")
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(browser, ANSWER_TIMEOUT_S).until(lambda d: len(answers(d)) > before)
+    return answers(browser)[-1]
+
+
+def test_ask_open_a_citation_and_see_the_figure_marked_in_its_passage(browser, page, tmp_path):
+    open_page(browser, page)
+    answer = ask(browser, INVESTMENT)
+    assert "158.72亿元" in answer.find_element(By.CSS_SELECTOR, ".tb-text").text
+    citation = next(
+        c for c in answer.find_elements(By.CSS_SELECTOR, "details.tb-cite")
+        if c.find_element(By.CSS_SELECTOR, ".tb-cite-path").text.startswith(INVESTMENT_PATH)
+    )
+    mark = citation.find_element(By.TAG_NAME, "mark")
+    assert not mark.is_displayed()  # closed until the reader asks for the source
+
+    citation.find_element(By.TAG_NAME, "summary").click()
+    WebDriverWait(browser, 5).until(lambda d: mark.is_displayed())
+    assert "158.72亿元" in mark.text
+    assert mark.value_of_css_property("background-color") == "rgba(253, 230, 138, 1)"  # the highlight
+
+    # The question at the top of the chat, the opened passage below it: the README's picture.
+    browser.execute_script("arguments[0].scrollTop = arguments[0].scrollHeight", browser.find_element(By.CSS_SELECTOR, "#tb-chat .bubble-wrap"))
+    screenshot = tmp_path / "chat-page.png"
+    assert browser.save_screenshot(str(screenshot))
+    assert screenshot.stat().st_size > 20_000
+    if os.environ.get("UPDATE_SCREENSHOT") == "1":
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(screenshot, README_SCREENSHOT)
+
+
+def test_markup_in_a_question_is_shown_not_run(browser, page):
+    open_page(browser, page)
+    question = '<img src=x onerror="window.__injected=1"><script>window.__injected=2</script>完成投资多少?'
+    ask(browser, question)
+    assert browser.execute_script("return window.__injected === undefined")
+    assert browser.find_elements(By.CSS_SELECTOR, "#tb-chat img[src='x'], #tb-chat script") == []
+    assert browser.find_element(By.CSS_SELECTOR, "#tb-chat .tb-question").text == question
+
+
+def test_an_example_question_runs_and_an_abstention_looks_different(browser, page):
+    open_page(browser, page)
+    example = next(e for e in browser.find_elements(By.CSS_SELECTOR, "#tb-chat button.example") if "GDP" in e.text)
+    example.click()
+    WebDriverWait(browser, ANSWER_TIMEOUT_S).until(lambda d: answers(d))
+    abstention = answers(browser)[-1]
+    assert "tb-abstain" in abstention.get_attribute("class")
+    badge = abstention.find_element(By.CSS_SELECTOR, ".tb-badge")
+    assert badge.is_displayed() and badge.text == "通报未载明"
+    assert abstention.value_of_css_property("border-left-width") == "4px"
+
+    found = ask(browser, INVESTMENT)
+    assert "tb-found" in found.get_attribute("class")
+    assert found.find_elements(By.CSS_SELECTOR, ".tb-badge") == []
+    assert found.value_of_css_property("border-left-width") == "0px"
+
+
+def test_new_conversation_clears_the_chat(browser, page):
+    open_page(browser, page)
+    ask(browser, INVESTMENT)
+    browser.find_element(By.CSS_SELECTOR, "#tb-new").click()
+    WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#tb-chat .tb-question"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#tb-chat button.example")  # the examples are back
+
+
+def test_the_page_requests_nothing_beyond_loopback(browser, page):
+    open_page(browser, page)
+    ask(browser, INVESTMENT)
+    hosts = set()
+    for entry in browser.get_log("performance"):  # everything since the browser started
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            url = urlparse(message["params"]["request"]["url"])
+            if url.scheme in ("http", "https", "ws", "wss"):
+                hosts.add(url.hostname)
+    assert hosts == {"127.0.0.1"}
