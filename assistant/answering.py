@@ -130,20 +130,20 @@ class Answerer:
                 if safe > shown:
                     bad = unverified_figures(buffer[:safe], quotes)
                     if bad:
-                        yield from self._fallback(offline, shown, f"the model stated figures no quote holds: {', '.join(bad)}", bad)
+                        yield from self._fallback(offline, buffer[:shown], f"the model stated figures no quote holds: {', '.join(bad)}", bad)
                         return
                     yield buffer[shown:safe]
                     shown = safe
         except LLMError as exc:
-            yield from self._fallback(offline, shown, f"LLM unavailable: {exc}", [])
+            yield from self._fallback(offline, buffer[:shown], f"LLM unavailable: {exc}", [])
             return
         text = buffer.strip()
         if not text:
-            yield from self._fallback(offline, shown, "the model returned an empty answer", [])
+            yield from self._fallback(offline, buffer[:shown], "the model returned an empty answer", [])
             return
         bad = unverified_figures(text, quotes)
         if bad:
-            yield from self._fallback(offline, shown, f"the model stated figures no quote holds: {', '.join(bad)}", bad)
+            yield from self._fallback(offline, buffer[:shown], f"the model stated figures no quote holds: {', '.join(bad)}", bad)
             return
         if len(buffer) > shown:
             yield buffer[shown:]
@@ -160,14 +160,13 @@ class Answerer:
             passages=offline.passages,
         )
 
-    def _fallback(self, offline: Answer, shown: int, reason: str, bad: list[str]) -> Iterator[str | Answer]:
-        note = "(模型的回答未通过原文核验,以下为离线答案)\n\n" if shown else ""
-        text = note + offline.text
+    def _fallback(self, offline: Answer, shown: str, reason: str, bad: list[str]) -> Iterator[str | Answer]:
+        """The offline answer instead; what was already streamed (all of it verified) stays in front."""
+        text = offline.text
         if shown:
-            yield "\n\n"
+            text = f"\n\n(模型的回答未能完成核验,以下为离线答案)\n\n{offline.text}"
         yield from _chunks(text)
-        offline.text = text
-        offline.answerer = self.name
+        offline.text = shown + text
         offline.fallback_reason = reason
         offline.unverified_figures = bad
         yield offline

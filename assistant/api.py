@@ -100,6 +100,9 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield pieces of the answer text as they come, then the final `Answer`."""
         started = time.perf_counter()
+        from assistant.question import clean
+
+        clean(question)  # a question that cannot be asked fails before the store is opened
         if doc_ids:
             known = {record.doc_id for record in self.store.documents()}
             for doc_id in doc_ids:
@@ -115,6 +118,12 @@ class Assistant:
                 yield event
         final.elapsed_ms = (time.perf_counter() - started) * 1000
         yield final
+
+    def warm_up(self) -> None:
+        """Load the store, the indexes and the models now rather than on the first question."""
+        self.store.keyword_index()
+        self.embed_model.get_query_embedding("预热")
+        self.answerer
 
     def chat(self, doc_ids: Sequence[str] | None = None) -> "Conversation":
         return Conversation(self, doc_ids)

@@ -98,8 +98,8 @@ def find_figures(text: str) -> list[Figure]:
         for i in range(found.start(), found.end()):
             taken[i] = True
     for found in FIGURE_PATTERN.finditer(text):
-        if taken[found.start()]:
-            continue
+        if taken[found.start()] or text[max(0, found.start() - 1) : found.start()] == "第":
+            continue  # 第八轮, 第3批: ordinals, not quantities
         if found.group("num"):
             raw = found.group("num").replace(",", "")
             number = float(raw)

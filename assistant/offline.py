@@ -142,12 +142,16 @@ class OfflineComposer:
     def _name(self, question: Question, scored: list[ScoredSentence], focus_terms: Terms) -> Draft | None:
         candidates = []
         for ss in scored[:20]:
+            names = []
             for found in _NAME_SPAN.finditer(ss.sentence.text):
                 group = "name" if found.group("name") else "honour"
                 span, start = found.group(group), found.start(group)
-                pseudo = Figure(span, start, start + len(span), "name", None, "", span)
-                local = _local_fit(focus_terms, ss.sentence.text, pseudo, [], question)
-                candidates.append(_Candidate(ss, span, start, None, ss.score + 0.25 * local))
+                names.append(Figure(span, start, start + len(span), "name", None, "", span))
+            for name in names:
+                # Other names bound a name's context, as other figures bound a figure's; and a
+                # title that itself holds the question's words is the one the question names.
+                local = _local_fit(focus_terms, ss.sentence.text, name, names, question) + coverage(focus_terms, name.text)
+                candidates.append(_Candidate(ss, name.text, name.start, None, ss.score + 0.25 * local))
         if not candidates:
             return None
         best = max(candidates, key=lambda c: c.score)

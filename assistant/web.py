@@ -265,6 +265,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     report = assistant.ingest_sample_if_empty(progress=_print_progress)
     if report is not None:
         print(report.summary(), file=sys.stderr)
+    assistant.warm_up()  # the first visitor should not wait for the indexes to load
     app = build_app(assistant)
     url = launch(app, host, port)
     print(f"通报问答 ({assistant.answerer_name}) on {url} — Ctrl+C to stop", file=sys.stderr)

@@ -104,7 +104,7 @@ class NoticeGenerator:
 
     def notice(self, index: int) -> str:
         rng = random.Random(f"{self.seed}:{index}")
-        year_shift = rng.randint(-4, 3)
+        year_shift = rng.choice([-4, -3, -2, -1, 1, 2, 3])
         place = rng.choice(_PLACE_HEADS) + rng.choice(_PLACE_TAILS)
         county = rng.choice(_PLACE_HEADS) + rng.choice(_PLACE_TAILS)
         unit, kind = rng.choice([("区委", "巡视"), ("县委", "巡察"), ("区委", "巡察"), ("县委", "巡视")])
@@ -173,9 +173,9 @@ def perturb(text: str, rng: random.Random, year_shift: int) -> str:
             if len(raw) == 4 and 1990 <= value <= 2039:
                 return str(value + year_shift)
             if after == "月" and 1 <= value <= 12:
-                return str(rng.randint(1, 12))
+                return str((value - 1 + rng.randint(1, 11)) % 12 + 1)
             if after in ("日", "号") and 1 <= value <= 31:
-                return str(rng.randint(1, 28))
+                return str((value - 1 + rng.randint(1, 27)) % 28 + 1)
             scaled = max(1, round(value * rng.uniform(0.5, 1.8)))
             return str(scaled if scaled != value else value + 1)
         decimals = len(raw.split(".")[1])

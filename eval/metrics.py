@@ -13,7 +13,8 @@ A **figure** is, after normalising (NFKC, no spaces, no thousands separators):
   (亿/万/千) and an optional unit (`%`, `‰`, 元, 人次, 个, 家, 人, 次, 亩, 公里, 条 …,
   see `UNITS`): `4.3亿元`, `2900余条`, `800多人次`, `123.34%`, `10亿`;
 * a Chinese-numeral count with a measure word: `两轮`, `十项`, `四个` — but not a
-  lone `一` (`一家`, `一批` read as "a", not as a count) and not after `第`.
+  lone `一` (`一家`, `一批` read as "a", not as a count), not after `第`, and not right
+  after an opening quote mark (`“三个一批”` names a slogan, it counts nothing).
 
 Two figures are the same when their number (or date) and unit are; 约/超/余/多/
 以上/左右 qualify a figure and are not part of it.
@@ -46,7 +47,7 @@ FIGURE_PATTERN = re.compile(
     rf"(?P<date>(?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?{_DATE_TAIL}?)"
     rf"|(?P<year>\d{{4}}年{_DATE_TAIL}?)"
     rf"|(?P<num>\d+(?:\.\d+)?)[余多]?(?P<mag>[亿万千])?[余多]?(?P<unit>{_UNIT})?"
-    rf"|(?<![第{_CN_DIGITS}])(?P<cn>[二两三四五六七八九十百千][{_CN_DIGITS}]*|一[十百千][{_CN_DIGITS}]*)(?P<cnunit>{_UNIT})"
+    rf"|(?<![第“\"《{_CN_DIGITS}])(?P<cn>[二两三四五六七八九十百千][{_CN_DIGITS}]*|一[十百千][{_CN_DIGITS}]*)(?P<cnunit>{_UNIT})"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -114,13 +115,12 @@ def _chinese_number(text: str) -> int:
 
 def expected_figures(answer: str) -> list[Figure]:
     """The figure an accepted answer states (its first one): `约4713万元` → 4713万元."""
-    found = figures_in(answer)
-    return found[:1]
+    return figures_in(answer)[:1]
 
 
 def is_figure_item(kind: str, answers: Sequence[str], all_of: Sequence[str]) -> bool:
     if kind in FIGURE_KINDS:
-        return True
+        return bool(answers)
     return kind in MAYBE_FIGURE_KINDS and bool(answers) and not all_of and all(expected_figures(a) for a in answers)
 
 

@@ -6,7 +6,19 @@
 
 Every question is asked through the public API (`Assistant.ask`) and limited to
 the notice its item names, so sets over different notices do not disturb each
-other. See eval/metrics.py for what counts as a figure and as a hit.
+other. The measures (eval/metrics.py defines figures, paths and hits):
+
+* answer accuracy — an answerable item: `found` and the text holds an accepted
+  answer (or every `all_of` part), normalised; an unanswerable one: not `found`;
+* strict accuracy — figure questions: `found` and the first figure stated that is
+  not context (years, dates, figures of the question or the conversation) is the
+  asked one;
+* citation accuracy / top-1 — the expected section path is a prefix of one of the
+  first three cited paths / of the first;
+* abstention accuracy — `found` is True exactly for the answerable items;
+* quote fidelity — share of citations whose quote is `notice_text[start:end]`;
+* hit@k / MRR — rank of the first retrieved passage holding the evidence;
+* latency — `Answer.elapsed_ms` (and wall time around `ask`), p50 / p95.
 """
 
 from __future__ import annotations
@@ -23,7 +35,7 @@ from assistant.errors import AssistantError
 from eval import metrics
 from eval.baseline import TOP_K as BASELINE_K
 from eval.baseline import NaiveBaseline
-from eval.validate import EvalItem, default_sets, load_set, notice_path, validate_items
+from eval.validate import KINDS, EvalItem, default_sets, load_set, notice_path, validate_items
 
 REPORTS_DIR = REPO_ROOT / "eval" / "reports"
 
@@ -57,24 +69,24 @@ class Graded:
     baseline_chars: int
     baseline_tokens: int
     answerer: str = ""
-    error: str = ""
     failed: list[str] = field(default_factory=list)
 
 
 # -- grading ------------------------------------------------------------------------
 
 
-def grade(item: EvalItem, answer, notice_text: str, baseline_texts: Sequence[str], wall_ms: float) -> Graded:
-    """Grade one `Answer` against its item; `notice_text` is the stored text of the item's notice."""
+def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_texts: Sequence[str], wall_ms: float) -> Graded:
+    """Grade one `Answer` against its item; `notice_text(doc_id)` is a notice's stored text."""
     from ingest.chunking import count_tokens
 
     cited = [tuple(c.section_path) for c in answer.citations]
-    faithful = sum(1 for c in answer.citations if _quote_is_faithful(c, notice_text))
+    faithful = sum(1 for c in answer.citations if _quote_is_faithful(c, notice_text(c.doc_id)))
     if item.answerable:
-        answer_ok = metrics.contains_answer(answer.text, item.answers, item.all_of)
+        # "Not in the notice; the closest passage: …<the figure>…" is not an answer.
+        answer_ok = answer.found and metrics.contains_answer(answer.text, item.answers, item.all_of)
         top1 = bool(cited) and metrics.path_has_prefix(cited[0], item.section_path)
         top3 = any(metrics.path_has_prefix(path, item.section_path) for path in cited[:3])
-        spans = metrics.evidence_spans(notice_text, item.evidence)
+        spans = metrics.evidence_spans(notice_text(item.doc), item.evidence)
         rank = metrics.first_hit_rank(
             [p.doc_id == item.doc and metrics.passage_holds(p.text, p.start, p.end, item.evidence, spans) for p in answer.passages]
         )
@@ -83,7 +95,7 @@ def grade(item: EvalItem, answer, notice_text: str, baseline_texts: Sequence[str
         answer_ok = not answer.found
         top1 = top3 = rank = baseline_rank = None
     strict = (
-        metrics.strict_correct(answer.text, item.question, item.history, item.answers)
+        answer.found and metrics.strict_correct(answer.text, item.question, item.history, item.answers)
         if item.answerable and metrics.is_figure_item(item.kind, item.answers, item.all_of)
         else None
     )
@@ -172,7 +184,7 @@ def summarise_baseline(graded: Sequence[Graded], baseline: NaiveBaseline) -> dic
     return {
         "pipeline": "SentenceSplitter() defaults → VectorStoreIndex (SimpleVectorStore) → dense top-2, same embedding model",
         "top_k": BASELINE_K,
-        "nodes": dict(baseline.nodes),
+        "nodes": {doc: baseline.nodes[doc] for doc in sorted({g.item.doc for g in graded})},
         "hit_at_1": _share(metrics.hit_at(g.baseline_rank, 1) for g in answerable),
         f"hit_at_{BASELINE_K}": _share(metrics.hit_at(g.baseline_rank, BASELINE_K) for g in answerable),
         "mrr": _round(metrics.mean(metrics.reciprocal_rank(g.baseline_rank) for g in answerable)),
@@ -224,8 +236,6 @@ def build_report(graded: Sequence[Graded], baseline: NaiveBaseline, answerer: st
 
 
 def _kind_order(kind: str) -> int:
-    from eval.validate import KINDS
-
     return KINDS.index(kind) if kind in KINDS else len(KINDS)
 
 
@@ -257,7 +267,6 @@ def run_eval(bot, set_paths: Sequence[Path], *, progress: bool = False, ingest_p
     baseline = NaiveBaseline(bot.embed_model)
     for doc in docs:
         baseline.add_notice(doc, notice_path(doc))
-    texts = {doc: bot.notice_text(doc) for doc in docs}
     graded = []
     for item in tqdm(items, desc="asking", unit="question", file=sys.stderr, disable=not progress):
         started = time.perf_counter()
@@ -267,7 +276,7 @@ def run_eval(bot, set_paths: Sequence[Path], *, progress: bool = False, ingest_p
             answer = _refusal(item, exc, bot.answerer_name)
         wall_ms = (time.perf_counter() - started) * 1000
         retrieved = [r.text for r in baseline.retrieve(item.doc, item.question)]
-        graded.append(grade(item, answer, texts[item.doc], retrieved, wall_ms))
+        graded.append(grade(item, answer, bot.notice_text, retrieved, wall_ms))
     return build_report(graded, baseline, bot.answerer_name, set_paths)
 
 
@@ -326,41 +335,46 @@ def _cell(value) -> str:
 
 
 def format_table(report: dict) -> str:
-    """The per-kind table, the overall row, and our retrieval beside the baseline's."""
+    """The per-kind table with the overall and per-set rows, and our retrieval beside the baseline's."""
     header = ["kind", "n", *(name for name, _ in _COLUMNS)]
-    rows = [[kind, str(s["items"]), *(_cell(s[key]) for _, key in _COLUMNS)] for kind, s in report["per_kind"].items()]
-    rows.append(["overall", str(report["items"]), *(_cell(report[key]) for _, key in _COLUMNS)])
+
+    def row(name: str, summary: dict) -> list[str]:
+        return [name, str(summary["items"]), *(_cell(summary[key]) for _, key in _COLUMNS)]
+
+    groups = [
+        [row(kind, s) for kind, s in report["per_kind"].items()],
+        [row("overall", report)],
+        [row(f"set {name}", s) for name, s in report["per_set"].items()] if len(report["per_set"]) > 1 else [],
+    ]
     lines = [f"answerer: {report['answerer']}   sets: {', '.join(report['sets'])}", ""]
-    lines += _aligned(header, rows, rule_before_last=True)
-    base, ours = report["baseline"], report
-    k = base["top_k"]
-    lines += ["", f"retrieval (answerable items)          hit@1   hit@{k}   hit@5   mrr    context chars / tokens"]
-    lines.append(
-        f"  ours (hybrid, section nodes)       {_cell(ours['hit_at_1']):>6}  {_cell(ours['hit_at_2']):>6}  "
-        f"{_cell(ours['hit_at_5']):>6}  {_cell(ours['mrr']):>5}  {_cell(ours['context']['passage_chars'])} / "
-        f"{_cell(ours['context']['passage_tokens'])} (passages), {_cell(ours['context']['quote_chars'])} chars quoted"
-    )
-    lines.append(
-        f"  baseline (SentenceSplitter, top-{k})  {_cell(base['hit_at_1']):>6}  {_cell(base[f'hit_at_{k}']):>6}  "
-        f"{'—':>6}  {_cell(base['mrr']):>5}  {_cell(base['context']['chars'])} / {_cell(base['context']['tokens'])}"
-    )
+    lines += _aligned(header, [g for g in groups if g])
+    base, k = report["baseline"], report["baseline"]["top_k"]
+    ours = ["ours: section nodes, hybrid", *(_cell(report[key]) for key in ("hit_at_1", f"hit_at_{k}", "hit_at_5", "mrr")),
+            *(_cell(report["context"][key]) for key in ("passage_chars", "passage_tokens", "quote_chars"))]
+    theirs = [f"baseline: SentenceSplitter, top-{k}", *(_cell(base[key]) for key in ("hit_at_1", f"hit_at_{k}")), "—",
+              _cell(base["mrr"]), _cell(base["context"]["chars"]), _cell(base["context"]["tokens"]), "—"]
+    lines.append("")
+    lines += _aligned(["retrieval (answerable items)", "hit@1", f"hit@{k}", "hit@5", "mrr", "context chars", "tokens",
+                       "quoted chars"], [[ours, theirs]])
     lines += ["", f"latency per question: p50 {report['latency_ms_p50']:.0f} ms, p95 {report['latency_ms_p95']:.0f} ms "
                   f"(wall p50 {report['wall_ms_p50']:.0f} ms, p95 {report['wall_ms_p95']:.0f} ms)",
               f"failures: {len(report['failures'])} item(s) failed at least one check (listed in the JSON report)"]
     return "\n".join(lines)
 
 
-def _aligned(header: list[str], rows: list[list[str]], rule_before_last: bool) -> list[str]:
+def _aligned(header: list[str], groups: list[list[list[str]]]) -> list[str]:
+    """Columns padded to their widest cell, a rule under the header and between groups of rows."""
+    rows = [r for g in groups for r in g]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    rule = "  ".join("-" * w for w in widths)
 
     def line(cells):
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
 
-    out = [line(header), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows[:-1]]
-    if rule_before_last:
-        out.append("  ".join("-" * w for w in widths))
-    return out + [line(rows[-1])]
+    out = [line(header)]
+    for group in groups:
+        out += [rule, *(line(r) for r in group)]
+    return out
 
 
 def draw_chart(report: dict, path: Path) -> None:
@@ -378,9 +392,9 @@ def draw_chart(report: dict, path: Path) -> None:
         values = [report["per_kind"][k][key] or 0.0 for k in kinds]
         left.bar([x + offset for x in xs], values, width, label=label)
     left.set_xticks(list(xs), [f"{k}\n(n={report['per_kind'][k]['items']})" for k in kinds], fontsize=8)
-    left.set_ylim(0, 1.05)
+    left.set_ylim(0, 1.18)
     left.set_title(f"Per kind — {report['answerer']}, {report['items']} questions")
-    left.legend(loc="lower left", fontsize=8)
+    left.legend(loc="upper right", ncol=2, fontsize=8)
 
     k = report["baseline"]["top_k"]
     labels = ["hit@1", f"hit@{k}", "MRR"]
@@ -390,9 +404,9 @@ def draw_chart(report: dict, path: Path) -> None:
     right.bar([x - width / 2 for x in xs], [v or 0.0 for v in ours], width, label="ours")
     right.bar([x + width / 2 for x in xs], [v or 0.0 for v in base], width, label=f"baseline (top-{k})")
     right.set_xticks(list(xs), labels)
-    right.set_ylim(0, 1.05)
+    right.set_ylim(0, 1.18)
     right.set_title("Retrieval: evidence found")
-    right.legend(loc="lower left", fontsize=8)
+    right.legend(loc="upper right", ncol=2, fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

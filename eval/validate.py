@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.config import REPO_ROOT, SAMPLE_NOTICE
-from eval.metrics import FIGURE_KINDS, expected_figures
+from assistant.errors import AssistantError
+from eval.metrics import FIGURE_KINDS, evidence_spans, expected_figures
 
 SETS_DIR = REPO_ROOT / "eval" / "sets"
 NOTICES_DIR = REPO_ROOT / "eval" / "notices"
@@ -60,7 +61,7 @@ class EvalItem:
         )
 
 
-class EvalSetError(ValueError):
+class EvalSetError(AssistantError):
     """A set file that cannot be read as items at all (the validator lists the details)."""
 
 
@@ -148,15 +149,12 @@ def _stored(path: Path) -> _StoredNotice | None:
     return _StoredNotice(text, tuple(parse_sections(text)))
 
 
-def section_paths_of(notice_text: str, sections, evidence: str) -> list[tuple[str, ...]]:
-    """The label path of the section holding each occurrence of `evidence` (None: spans a heading)."""
+def section_paths_of(notice_text: str, sections, evidence: str) -> list[tuple[str, ...] | None]:
+    """The label path of the section holding each occurrence of `evidence` (None: it spans a heading)."""
     paths = []
-    start = notice_text.find(evidence)
-    while start >= 0:
-        end = start + len(evidence)
+    for start, end in evidence_spans(notice_text, evidence):
         holder = next((s for s in sections if s.start <= start and end <= s.end), None)
         paths.append(holder.labels if holder else None)
-        start = notice_text.find(evidence, start + 1)
     return paths
 
 
@@ -189,8 +187,8 @@ def _item_problems(item: EvalItem) -> list[str]:
     for part in (*item.answers, *item.all_of):
         if part not in item.evidence:
             problems.append(f"answer {part!r} is not in the evidence")
-    if item.kind in FIGURE_KINDS and item.answers and not all(expected_figures(a) for a in item.answers):
-        problems.append(f"a {item.kind} item's accepted answers must each state a figure")
+    if item.kind in FIGURE_KINDS and not (item.answers and all(expected_figures(a) for a in item.answers)):
+        problems.append(f"a {item.kind} item needs 'answers' that each state a figure")
     path = notice_path(item.doc)
     notice = _stored(path)
     if notice is None:

@@ -98,7 +98,6 @@ def test_bad_question_is_one_line_error(sample_home, question, says):
     assert len(lines) == 1 and lines[0].startswith("error:") and says in lines[0]
 
 
-@pytest.mark.xfail(reason="reported: --doc with an id no notice has answers 'nothing found' with exit 0 instead of naming the unknown id", strict=True)
 def test_ask_with_an_unknown_doc_id_is_an_error(sample_home):
     result = invoke("--home", str(sample_home), "ask", "--doc", "no-such-notice", QUESTION)
     assert result.exit_code == 1

@@ -115,7 +115,6 @@ def test_right_answer_in_other_forms_of_the_figure_is_accepted(llm_bot, server):
         assert answer.citations[0].section_path == SECTION
 
 
-@pytest.mark.xfail(reason="reported: a right answer that follows prompts/answer_system.md (markers [1][2], '两处不同') is rejected: '2' and '两处' are flagged as unverified figures", strict=True)
 def test_right_answer_following_the_prompt_rules_is_accepted(llm_bot, server):
     # Rule 3 asks for [n] markers, rule 4 for the other passage's different figure.
     text = "2020年全区重点项目完成投资158.72亿元[1]。另一处表述为超过150亿元[2],两处不同。"

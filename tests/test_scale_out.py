@@ -136,3 +136,25 @@ def test_an_unreachable_chroma_server_is_one_line_error(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("error: cannot open the Chroma store at http://127.0.0.1:")
     assert "Traceback" not in done.stderr
+
+
+def test_a_misconfigured_or_unreachable_endpoint_is_one_line_error(small_notice, tmp_path):
+    assistant = str(Path(sys.executable).with_name("assistant"))
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_EMBED_")}
+    url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+
+    unnamed = subprocess.run(
+        [assistant, "--home", str(tmp_path / "a"), "docs"], capture_output=True, text=True, timeout=120,
+        env={**base, "ASSISTANT_EMBED_BASE_URL": url},
+    )
+    assert unnamed.returncode == 1
+    assert unnamed.stderr.strip() == "error: ASSISTANT_EMBED_BASE_URL is set: name the endpoint's model in ASSISTANT_EMBED_MODEL"
+
+    down = subprocess.run(
+        [assistant, "--home", str(tmp_path / "b"), "ingest", str(small_notice)], capture_output=True, text=True, timeout=120,
+        env={**base, "ASSISTANT_EMBED_BASE_URL": url, "ASSISTANT_EMBED_MODEL": "bge-m3",
+             "ASSISTANT_EMBED_CACHE": str(tmp_path / "cache.sqlite")},
+    )
+    assert down.returncode == 1
+    assert f"error: the embeddings endpoint {url} failed for model 'bge-m3'" in down.stderr
+    assert "Traceback" not in down.stderr
