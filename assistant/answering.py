@@ -10,7 +10,6 @@ whether the notices hold an answer at all (the LLM is never called on nothing).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -23,6 +22,7 @@ from assistant.followup import Resolved, resolve
 from assistant.offline import Draft, OfflineComposer, cite
 from assistant.question import Question, analyse, chinese_keywords, clean
 from assistant.retrieval import HybridRetriever
+from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
 from ingest.sections import Section, display_path, parse_sections
 
@@ -216,8 +216,7 @@ def _sentences(retrieved) -> list[Sentence]:
     out = []
     for rank, hit in enumerate(retrieved):
         meta = hit.node.metadata
-        labels = tuple(json.loads(meta.get("section_labels") or "[]"))
-        titles = tuple(json.loads(meta.get("section_titles") or "[]"))
+        labels, titles = node_section(meta)
         node_start = int(meta.get("start", hit.node.start_char_idx or 0))
         for start, end, text, previous in split_sentences(hit.node.get_content(), node_start):
             key = (meta.get("doc_id"), start)
@@ -232,11 +231,12 @@ def _passage(hit) -> Passage:
     meta = hit.node.metadata
     start = int(meta.get("start", hit.node.start_char_idx or 0))
     text = hit.node.get_content()
+    labels, titles = node_section(meta)
     return Passage(
         node_id=hit.node.node_id,
         doc_id=meta.get("doc_id", ""),
-        section_path=tuple(json.loads(meta.get("section_labels") or "[]")),
-        section_titles=tuple(json.loads(meta.get("section_titles") or "[]")),
+        section_path=labels,
+        section_titles=titles,
         text=text,
         start=start,
         end=start + len(text),

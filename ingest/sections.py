@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ingest.headings import match_heading
@@ -74,7 +73,3 @@ def _close(sections, stack, text, start, body_start, end) -> None:
     if not stack:
         start = start + len(span) - len(span.lstrip())
     sections.append(Section(labels, titles, start, min(body_start, trimmed_end) if stack else start, trimmed_end))
-
-
-def leading_whitespace(text: str) -> int:
-    return len(text) - len(re.sub(r"^\s+", "", text))
