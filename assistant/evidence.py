@@ -92,7 +92,8 @@ def question_terms(query: str, doc_freq: dict[str, int], node_count: int, tokeni
     for token in tokens:
         df = doc_freq.get(token, 0)
         idf = math.log(1 + (node_count - df + 0.5) / (df + 0.5))
-        weight = idf * (1.0 if len(token) > 1 else 0.4) * (0.2 if token in descriptors else 1.0)
+        # "什么荣誉称号": a kind-of-answer word the notices do not use says little; "什么示范县" does.
+        weight = idf * (1.0 if len(token) > 1 else 0.4) * (0.2 if token in descriptors and df == 0 else 1.0)
         # A word no notice uses ("GDP", "常住人口") is what the question is about and the notices are not.
         weights[token] = weight * (2.0 if token in unused else 1.0)
     def missing() -> list[str]:

@@ -18,14 +18,14 @@ MONEY_UNITS = ("亿元", "万元", "千元", "元", "亿美元", "万美元")
 MEASURE_WORDS = (
     "个百分点", "万人次", "人次", "批次", "个工作日", "个月", "平方米", "平方公里", "公里", "千米", "公顷", "万亩", "亩", "吨", "万人",
     "个", "家", "人", "名", "次", "条", "项", "宗", "起", "件", "户", "村", "所", "批", "场", "轮", "期", "份", "篇", "张",
-    "座", "处", "间", "栋", "辆", "台", "套", "本", "封", "份", "天", "年", "届", "类", "种", "支", "队", "组", "镇", "米",
+    "座", "处", "间", "栋", "辆", "台", "套", "本", "封", "份", "天", "年", "类", "种", "支", "队", "组", "镇", "米",
 )
 
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _UNIT_ALT = "|".join(sorted({re.escape(u) for u in (*MONEY_UNITS, *MEASURE_WORDS)}, key=len, reverse=True))
 
-DATE_PATTERN = re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日|底|初|末|中旬|上旬|下旬)?)?|(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日|(?P<m3>\d{1,2})\s*月(?:份|底|初|中旬|下旬|上旬)")
+DATE_PATTERN = re.compile(r"(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日|底|初|末|中旬|上旬|下旬)?|(?P<part>上半年|下半年|年底|年初|年末|底|初|末))?|(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日|(?P<m3>\d{1,2})\s*月(?:份|底|初|中旬|下旬|上旬)")
 # Landlines, mobiles and the 12xxx government hotlines (12388, 12345); not 15872000000元.
 PHONE_PATTERN = re.compile(r"(?<![\d.])(?:\d{3,4}-\d{7,8}|1[3-9]\d{9}|12\d{3})(?![\d.%元万亿])")
 FIGURE_PATTERN = re.compile(
@@ -91,8 +91,8 @@ def find_figures(text: str) -> list[Figure]:
         y = found.group("y")
         m = found.group("m") or found.group("m2") or found.group("m3")
         d = found.group("d") or found.group("d2")
-        kind = "year" if y and not m else "date"
-        key = f"date:{int(y) if y else '?'}-{int(m) if m else ''}-{int(d) if d else ''}"
+        kind = "year" if y and not m and not found.group("part") else "date"
+        key = f"date:{int(y) if y else '?'}-{int(m) if m else ''}-{int(d) if d else ''}{found.group('part') or ''}"
         figures.append(Figure(found.group(), found.start(), found.end(), kind, None, "", key))
         for i in range(found.start(), found.end()):
             taken[i] = True

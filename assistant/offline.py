@@ -26,8 +26,11 @@ from ingest.sections import Section, display_path
 MIN_COVERAGE = 0.42
 MIN_COVERAGE_ENGLISH = 0.2
 _ROLE = re.compile(r"组长|书记|主任|局长|区长|县长|市长|部长|同志|负责人")
-# A name: a 《title》, a “quoted term”, or the honour after 获评/评为/荣获.
-_NAME_SPAN = re.compile(r"(?P<name>《[^《》]{2,60}》|“[^“”]{2,40}”)|(?:被评为|获评|评为|荣获|授予)(?P<honour>[^,，。;；、]{2,24})")
+# A name: a 《title》, a “quoted term”, the honour after 获评/评为/荣获, or who 由…任/牵头.
+_NAME_SPAN = re.compile(
+    r"(?P<name>《[^《》]{2,60}》|“[^“”]{2,40}”)|(?:被评为|获评|评为|荣获|授予)(?P<honour>[^,，。;；、]{2,24})"
+    r"|由(?P<who>[\u4e00-\u9fff]{2,12}?)(?:任|担任|牵头|负责|主持|带队)"
+)
 _FIGURE_KINDS = {"money": ("money",), "percent": ("percent",), "count": ("count", "number"), "date": ("date", "year"), "phone": ("phone",),
                 "figure": ("money", "percent", "count")}
 
@@ -111,10 +114,14 @@ class OfflineComposer:
                     continue
                 if question.wants == "count" and question.unit and not _unit_fits(figure, question.unit):
                     continue
+                if figure.value == 1 and not figure.text[0].isdigit():
+                    continue  # 一张表, 一盘棋, 一个项目: idioms, not answers
                 if question.wants == "date" and figure.kind == "year" and (
                     question.needs_day or any(f.kind == "date" for f in figures if f.key not in excluded)
                 ):
                     continue
+                if question.needs_day and figure.kind == "date" and re.match(r"date:[\d?]+--", figure.key):
+                    continue  # "哪天": 2021年上半年 does not say
                 local = _local_fit(focus_terms, ss.sentence.text, figure, figures, question)
                 exact = 0.0 if _hedged(ss.sentence.text, figure) else 0.04
                 span = _with_hedge(ss.sentence.text, figure)
@@ -144,7 +151,7 @@ class OfflineComposer:
         for ss in scored[:20]:
             names = []
             for found in _NAME_SPAN.finditer(ss.sentence.text):
-                group = "name" if found.group("name") else "honour"
+                group = next(g for g in ("name", "honour", "who") if found.group(g))
                 span, start = found.group(group), found.start(group)
                 names.append(Figure(span, start, start + len(span), "name", None, "", span))
             for name in names:

@@ -18,6 +18,7 @@ from llama_index.core.vector_stores import FilterOperator, MetadataFilter, Metad
 from ingest.store import NoticeStore
 
 RRF_K = 60
+SURE_PER_SEARCH = 2  # the top nodes of each search that always survive fusion
 
 
 class HybridRetriever(BaseRetriever):
@@ -44,7 +45,12 @@ class HybridRetriever(BaseRetriever):
                 node_id = hit.node.node_id
                 fused[node_id] = fused.get(node_id, 0.0) + 1.0 / (RRF_K + rank + 1)
                 nodes.setdefault(node_id, hit.node)
-        best = sorted(fused, key=fused.get, reverse=True)[: self.top_k]
+        ranked = sorted(fused, key=fused.get, reverse=True)
+        # Fusion favours nodes both searches find; a node only one of them ranks first (a rare
+        # term such as 失业率 that the vector misses) must still reach the answerer.
+        sure = list(dict.fromkeys(hit.node.node_id for ranking in (keyword, dense) for hit in ranking[:SURE_PER_SEARCH]))
+        best = [i for i in ranked if i in sure] + [i for i in ranked if i not in sure]
+        best = sorted(best[: self.top_k], key=fused.get, reverse=True)
         return [NodeWithScore(node=nodes[i], score=fused[i]) for i in best]
 
     def _dense(self, query_bundle: QueryBundle, active: dict[str, str]) -> list[NodeWithScore]:
