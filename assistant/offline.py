@@ -200,7 +200,7 @@ class OfflineComposer:
         return None
 
     def _signature(self, question: Question, scored: list[ScoredSentence]) -> Draft:
-        """The notice's own closing: its issuing body and the date line under it."""
+        """The notice's own closing date: the last line that is only a date."""
         top = scored[0].sentence
         _, notice_text = self.section_lookup(top.doc_id, top.start)
         dates = list(re.finditer(r"^\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*$", notice_text, re.M))
@@ -248,7 +248,11 @@ class OfflineComposer:
             if ss.sentence.labels == top.sentence.labels and ss.score >= 0.85 * top.score:
                 chosen.append(ss)
         chosen.sort(key=lambda ss: ss.sentence.start)
-        body = "".join(ss.sentence.text for ss in chosen)
+        body = chosen[0].sentence.text
+        for before, after in zip(chosen, chosen[1:]):
+            # Sentences apart in the notice are not quoted as if they were one span.
+            gap = after.sentence.start - before.sentence.end
+            body += ("" if gap <= 1 else "……") + after.sentence.text
         text = f"通报原文:「{body}」\n—— {display_path(top.sentence.labels, top.sentence.titles)}"
         return Draft(text, True, [cite(ss.sentence) for ss in sorted(chosen, key=lambda ss: -ss.score)])
 
