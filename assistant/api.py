@@ -35,7 +35,9 @@ class Assistant:
         if self._store is None:
             from ingest.store import NoticeStore
 
-            self._store = NoticeStore(self.settings, self.embed_model.model_name)
+            # The configured name is the model's identity (make_embed_model refuses a mismatch), so
+            # opening the store needs no model, and no llama-index: an unchanged re-ingest stays cheap.
+            self._store = NoticeStore(self.settings, self.settings.embedding.model)
         return self._store
 
     @property
@@ -53,7 +55,7 @@ class Assistant:
         flat: list[Path] = []
         for p in paths:
             flat.extend(Path(x) for x in ([p] if isinstance(p, (str, Path)) else p))
-        return ingest(self.store, self.embed_model, flat, self.settings.chunk_tokens, progress)
+        return ingest(self.store, lambda: self.embed_model, flat, self.settings.chunk_tokens, progress)
 
     def ingest_sample_if_empty(self, progress: ProgressHook | None = None) -> IngestReport | None:
         """The bundled notice, so that a fresh install has something to answer from."""

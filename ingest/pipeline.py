@@ -69,16 +69,12 @@ def read_all(paths: list[Path]) -> list[Notice]:
 
 def ingest(
     store: NoticeStore,
-    embed_model,
+    embed_model: Callable[[], object],
     paths: list[Path],
     chunk_tokens: int,
     progress: ProgressHook | None = None,
 ) -> IngestReport:
-    from llama_index.core.schema import Document
-
-    from ingest.chunking import NoticeNodeParser
-
-    parser = NoticeNodeParser(chunk_tokens=chunk_tokens)
+    """`embed_model` is a factory: unchanged notices need neither the model nor llama-index."""
     report = IngestReport()
     notices = read_all(paths)
     store.documents(refresh=True)  # another process may have changed the catalog since it was read
@@ -91,9 +87,8 @@ def ingest(
                 IngestedNotice(notice.doc_id, notice.title, notice.source_path, "unchanged", existing.sections, existing.nodes, 0, 0.0)
             )
             continue
-        document = Document(id_=notice.doc_id, text=notice.text, metadata={**notice.metadata, "version": version_of(notice)})
-        nodes = parser.get_nodes_from_documents([document])
-        embedded = _embed(embed_model, nodes, notice.title, progress)
+        nodes = _parse(notice, chunk_tokens)
+        embedded = _embed(embed_model(), nodes, notice.title, progress)
         sections = sum(1 for s in parse_sections(notice.text) if s.labels)
         store.replace(notice, nodes, sections)
         report.notices.append(
@@ -111,6 +106,15 @@ def ingest(
     if report.changed:
         store.keyword_index()  # once for the batch, so the first question does not pay for it
     return report
+
+
+def _parse(notice: Notice, chunk_tokens: int) -> list:
+    from llama_index.core.schema import Document
+
+    from ingest.chunking import NoticeNodeParser
+
+    document = Document(id_=notice.doc_id, text=notice.text, metadata={**notice.metadata, "version": version_of(notice)})
+    return NoticeNodeParser(chunk_tokens=chunk_tokens).get_nodes_from_documents([document])
 
 
 def _embed(embed_model, nodes, title: str, progress: ProgressHook | None) -> int:
