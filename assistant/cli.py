@@ -147,8 +147,8 @@ def chat(ctx, doc_ids):
         try:
             for event in conversation.stream(question):
                 if isinstance(event, Answer):
-                    click.echo()
-                    click.echo(citations_as_text(event))
+                    click.echo("\n")
+                    click.echo(citations_as_text(event) + "\n")
                 else:
                     click.echo(event, nl=False)
         except AssistantError as exc:
