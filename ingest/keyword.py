@@ -109,13 +109,13 @@ class KeywordIndex:
         return tokenize(text, self.segmenter)
 
     @classmethod
-    def build(cls, node_ids: list[str], doc_ids: list[str], texts: list[str], stamp: str) -> "KeywordIndex":
+    def build(cls, node_ids: list[str], doc_ids: list[str], tokens: list[list[str]], stamp: str) -> "KeywordIndex":
         import bm25s
 
         bm25 = bm25s.BM25()
-        if texts:
-            bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
-        return cls(list(node_ids), list(doc_ids), bm25 if texts else None, stamp)
+        if tokens:
+            bm25.index([t or [""] for t in tokens], show_progress=False)
+        return cls(list(node_ids), list(doc_ids), bm25 if tokens else None, stamp)
 
     def save(self, folder: Path) -> None:
         # Written beside, then swapped in, so a crash never leaves half an index.
@@ -155,6 +155,45 @@ class KeywordIndex:
             scores = np.where(np.isin(self.doc_ids, list(doc_ids)), scores, 0.0)
         top = np.argsort(-scores)[:top_k]
         return [(self.node_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+class TokenCache:
+    """Each node's words, by document version, so a rebuilt index re-tokenizes only what changed.
+
+    Adding one notice to a thousand then costs that notice's jieba time, not the thousand's.
+    A version's rows are written in one transaction, so a version is either cached whole or not.
+    """
+
+    def __init__(self, path: Path):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS tokens (doc_id TEXT, version TEXT, node_id TEXT, words TEXT, PRIMARY KEY (doc_id, version, node_id))"
+        )
+        self.db.commit()
+
+    def get(self, doc_id: str, version: str) -> list[tuple[str, list[str]]] | None:
+        rows = self.db.execute(
+            "SELECT node_id, words FROM tokens WHERE doc_id = ? AND version = ? ORDER BY node_id", (doc_id, version)
+        ).fetchall()
+        return [(node_id, words.split(" ") if words else []) for node_id, words in rows] or None
+
+    def put(self, doc_id: str, version: str, rows: list[tuple[str, list[str]]]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)",
+                [(doc_id, version, node_id, " ".join(words)) for node_id, words in rows],
+            )
+
+    def keep_only(self, active: dict[str, str]) -> None:
+        """Forget versions the catalog no longer names."""
+        stale = [
+            (d, v) for d, v in self.db.execute("SELECT DISTINCT doc_id, version FROM tokens").fetchall() if active.get(d) != v
+        ]
+        with self.db:
+            self.db.executemany("DELETE FROM tokens WHERE doc_id = ? AND version = ?", stale)
 
 
 def document_frequencies(index: KeywordIndex, tokens: list[str]) -> dict[str, int]:

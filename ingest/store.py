@@ -31,7 +31,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import StoreError, UnknownDocumentError
-from ingest.keyword import KeywordIndex
+from ingest.keyword import KeywordIndex, TokenCache, tokenize
 from ingest.notice import Notice
 
 _PLACEHOLDER_VECTOR = [1.0]  # catalog records are looked up by id, never by similarity
@@ -96,6 +96,7 @@ class NoticeStore:
         self._texts: dict[str, str] = {}
         self._keyword: KeywordIndex | None = None
         self._vector_store = None
+        self._tokens: TokenCache | None = None
 
     # -- reading -----------------------------------------------------------------
 
@@ -223,17 +224,28 @@ class NoticeStore:
         return self.settings.home / "keyword" / tag
 
     def _build_keyword_index(self, stamp: str) -> KeywordIndex:
+        if self._tokens is None:
+            self._tokens = TokenCache(self._keyword_folder().with_name(self._keyword_folder().name + "-tokens.sqlite"))
+        active = self.active_versions()
         ids: list[str] = []
         docs: list[str] = []
-        texts: list[str] = []
-        for doc_id, version in self.active_versions().items():
-            got = self.nodes.get(where={"$and": [{"doc_id": doc_id}, {"version": version}]}, include=["documents", "metadatas"])
-            for node_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+        words: list[list[str]] = []
+        for doc_id, version in active.items():
+            rows = self._tokens.get(doc_id, version)
+            if rows is None:
+                got = self.nodes.get(where={"$and": [{"doc_id": doc_id}, {"version": version}]}, include=["documents", "metadatas"])
+                # Section titles count as keywords of every node under them.
+                rows = [
+                    (node_id, tokenize(f"{meta.get('section', '')}\n{text}"))
+                    for node_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
+                ]
+                self._tokens.put(doc_id, version, rows)
+            for node_id, node_words in rows:
                 ids.append(node_id)
                 docs.append(doc_id)
-                # Section titles count as keywords of every node under them.
-                texts.append(f"{meta.get('section', '')}\n{text}")
-        return KeywordIndex.build(ids, docs, texts, stamp)
+                words.append(node_words)
+        self._tokens.keep_only(active)
+        return KeywordIndex.build(ids, docs, words, stamp)
 
 
 def _other_versions(doc_id: str, version: str) -> dict:
