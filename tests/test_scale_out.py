@@ -143,12 +143,22 @@ def test_a_misconfigured_or_unreachable_endpoint_is_one_line_error(small_notice,
     base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_EMBED_")}
     url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
 
+    # `ingest` of a new notice needs the model; listing or re-ingesting unchanged notices does not.
     unnamed = subprocess.run(
-        [assistant, "--home", str(tmp_path / "a"), "docs"], capture_output=True, text=True, timeout=120,
+        [assistant, "--home", str(tmp_path / "a"), "ingest", str(small_notice)], capture_output=True, text=True, timeout=120,
         env={**base, "ASSISTANT_EMBED_BASE_URL": url},
     )
     assert unnamed.returncode == 1
     assert unnamed.stderr.strip() == "error: ASSISTANT_EMBED_BASE_URL is set: name the endpoint's model in ASSISTANT_EMBED_MODEL"
+
+    no_endpoint = subprocess.run(
+        [assistant, "--home", str(tmp_path / "c"), "ingest", str(small_notice)], capture_output=True, text=True, timeout=120,
+        env={**base, "ASSISTANT_EMBED_MODEL": "bge-m3"},
+    )
+    assert no_endpoint.returncode == 1
+    assert no_endpoint.stderr.strip() == (
+        "error: ASSISTANT_EMBED_MODEL='bge-m3' needs ASSISTANT_EMBED_BASE_URL, the endpoint that serves it"
+    )
 
     down = subprocess.run(
         [assistant, "--home", str(tmp_path / "b"), "ingest", str(small_notice)], capture_output=True, text=True, timeout=120,
