@@ -225,7 +225,8 @@ class NoticeStore:
 
     def _build_keyword_index(self, stamp: str) -> KeywordIndex:
         if self._tokens is None:
-            self._tokens = TokenCache(self._keyword_folder().with_name(self._keyword_folder().name + "-tokens.sqlite"))
+            folder = self._keyword_folder()
+            self._tokens = TokenCache(folder.with_name(folder.name + "-tokens.sqlite"))
         active = self.active_versions()
         ids: list[str] = []
         docs: list[str] = []
