@@ -1,31 +1,16 @@
-"""Errors a user can cause, each with a message in plain words."""
+"""Errors a user can cause, each with a message in plain Chinese.
+
+The ingest errors live in `ingest.errors` (ingest depends on nothing above it); they
+are re-exported here so that API users import one module.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from ingest.errors import NoticeError, StoreError, UnknownDocumentError, UserError
 
+AssistantError = UserError
 
-class AssistantError(Exception):
-    """Base of every error the assistant raises on purpose."""
-
-
-class NoticeError(AssistantError):
-    """A notice file that cannot be ingested; names the file and the reason."""
-
-    def __init__(self, path: Path | str, reason: str):
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
-
-
-class UnknownDocumentError(AssistantError):
-    def __init__(self, doc_id: str):
-        self.doc_id = doc_id
-        super().__init__(f"no ingested notice has the id {doc_id!r} (see `assistant docs`)")
-
-
-class StoreError(AssistantError):
-    """The store cannot be opened or is in a state the assistant refuses to use."""
+__all__ = ["AssistantError", "NoticeError", "QuestionError", "StoreError", "UnknownDocumentError"]
 
 
 class QuestionError(AssistantError):

@@ -20,7 +20,6 @@ from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, MetadataMode, NodeRelationship, TextNode
 from pydantic import Field
 
-from assistant import config  # noqa: F401  (points tiktoken at the shipped encodings)
 from ingest.headings import iter_items
 from ingest.sections import Section, display_path, parse_sections
 

@@ -18,8 +18,8 @@ import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
-from assistant.config import EmbeddingSettings
-from assistant.errors import AssistantError
+from ingest.errors import UserError
+from ingest.settings import EmbeddingSettings
 
 BATCH = 16
 
@@ -126,7 +126,7 @@ class CachedEmbedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
 
-class EmbeddingError(AssistantError):
+class EmbeddingError(UserError):
     """The configured embedding model cannot be used (a misconfigured or failing endpoint)."""
 
 

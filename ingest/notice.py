@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import NoticeError
+from ingest.errors import NoticeError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 20 * 1024 * 1024

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import NoticeError
+from ingest.errors import NoticeError
 from ingest.notice import Notice, find_notice_files, read_notice
 from ingest.sections import parse_sections
 from ingest.store import NoticeRecord, NoticeStore, version_of

@@ -29,8 +29,8 @@ import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.errors import StoreError, UnknownDocumentError
+from ingest.errors import StoreError, UnknownDocumentError
+from ingest.settings import StoreSettings
 from ingest.keyword import KeywordIndex, TokenCache, tokenize
 from ingest.notice import Notice
 
@@ -60,7 +60,7 @@ class NoticeRecord:
 
 
 class NoticeStore:
-    def __init__(self, settings: Settings, embed_model_name: str):
+    def __init__(self, settings: StoreSettings, embed_model_name: str):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
