@@ -93,7 +93,7 @@ class NoticeStore:
             )
         self._lock = threading.RLock()
         self._records: dict[str, NoticeRecord] | None = None
-        self._texts: dict[str, str] = {}
+        self._bundles: dict[str, dict] = {}
         self._keyword: KeywordIndex | None = None
         self._vector_store = None
         self._tokens: TokenCache | None = None
@@ -119,13 +119,18 @@ class NoticeStore:
 
     def notice_text(self, doc_id: str) -> str:
         """The stored notice text that node offsets and citation quotes refer to."""
+        return self.notice_bundle(doc_id)["text"]
+
+    def notice_bundle(self, doc_id: str) -> dict:
+        """What was stored with the notice's active version: its `text`, and what ingest derived
+        from it once (e.g. `facts`, `outline`), so no reader parses the notice again."""
         with self._lock:
-            if doc_id not in self._texts:
+            if doc_id not in self._bundles:
                 got = self.catalog.get(ids=[doc_id], include=["documents"])
                 if not got["ids"]:
                     raise UnknownDocumentError(doc_id)
-                self._texts[doc_id] = unpack_text(got["documents"][0])
-            return self._texts[doc_id]
+                self._bundles[doc_id] = unpack_bundle(got["documents"][0])
+            return self._bundles[doc_id]
 
     def vector_store(self):
         if self._vector_store is None:
@@ -155,8 +160,11 @@ class NoticeStore:
 
     # -- writing -----------------------------------------------------------------
 
-    def replace(self, notice: Notice, nodes: list, sections: int) -> NoticeRecord:
-        """Make `nodes` (embedded, tagged with the notice's version) the document's content."""
+    def replace(self, notice: Notice, nodes: list, sections: int, derived: dict | None = None) -> NoticeRecord:
+        """Make `nodes` (embedded, tagged with the notice's version) the document's content.
+
+        `derived` (JSON-able, e.g. {"facts": [...]}) is stored in the same catalog write as the
+        text, so it switches with the version atomically."""
         version = version_of(notice)
         record = NoticeRecord(
             doc_id=notice.doc_id,
@@ -179,13 +187,13 @@ class NoticeStore:
                 store.add(nodes[i : i + 500])
             self.catalog.upsert(
                 ids=[notice.doc_id],
-                documents=[pack_text(notice.text)],
+                documents=[pack_bundle({**(derived or {}), "text": notice.text})],
                 metadatas=[record.to_dict()],
                 embeddings=[_PLACEHOLDER_VECTOR],
             )
             self.nodes.delete(where=_other_versions(notice.doc_id, version))
             self._records = None
-            self._texts.pop(notice.doc_id, None)
+            self._bundles.pop(notice.doc_id, None)
         # The keyword index is rebuilt by the caller once a batch is in (it is lazy anyway):
         # rebuilding it per notice made ingesting N notices cost O(N²) tokenizing.
         return record
@@ -208,7 +216,7 @@ class NoticeStore:
             self.catalog.delete(ids=[doc_id])
             self.nodes.delete(where={"doc_id": doc_id})
             self._records = None
-            self._texts.pop(doc_id, None)
+            self._bundles.pop(doc_id, None)
         self.keyword_index()
         return record
 
@@ -260,14 +268,20 @@ def _other_versions(doc_id: str, version: str) -> dict:
 _PACKED = "zlib+b64:"
 
 
-def pack_text(text: str) -> str:
-    return _PACKED + base64.b64encode(zlib.compress(text.encode("utf-8"))).decode("ascii")
+_BUNDLE = "zlib+b64+json:"
 
 
-def unpack_text(stored: str) -> str:
-    if not stored.startswith(_PACKED):
-        return stored  # a store written before notice texts were packed
-    return zlib.decompress(base64.b64decode(stored[len(_PACKED) :])).decode("utf-8")
+def pack_bundle(bundle: dict) -> str:
+    raw = json.dumps(bundle, ensure_ascii=False, separators=(",", ":"))
+    return _BUNDLE + base64.b64encode(zlib.compress(raw.encode("utf-8"))).decode("ascii")
+
+
+def unpack_bundle(stored: str) -> dict:
+    if stored.startswith(_BUNDLE):
+        return json.loads(zlib.decompress(base64.b64decode(stored[len(_BUNDLE) :])).decode("utf-8"))
+    if stored.startswith(_PACKED):  # a store written before bundles: the text alone
+        return {"text": zlib.decompress(base64.b64decode(stored[len(_PACKED) :])).decode("utf-8")}
+    return {"text": stored}  # a store written before notice texts were packed
 
 
 def version_of(notice: Notice) -> str:
