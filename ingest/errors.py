@@ -19,7 +19,7 @@ class NoticeError(UserError):
     def __init__(self, path: Path | str, reason: str):
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"{path}:{reason}")
+        super().__init__(f"{path}: {reason}")
 
 
 class UnknownDocumentError(UserError):
