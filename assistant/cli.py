@@ -172,12 +172,16 @@ def web(ctx, host, port):
 @click.option("--answerer", type=click.Choice(["offline", "llm"]), default="offline", show_default=True)
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSON report here.")
 @click.option("--chart", type=click.Path(path_type=Path), help="Write the PNG chart here.")
+@click.option("--scope", type=click.Choice(["notice", "store"]), default="notice", show_default=True,
+              help="notice: each question limited to its notice; store: every notice in one store, found by the question.")
+@click.option("--heldout", is_flag=True, help="The held-back sets under eval/heldout (confirmation only, never development).")
 @click.pass_context
-def eval_command(ctx, set_paths, answerer, json_out, chart):
+def eval_command(ctx, set_paths, answerer, json_out, chart, scope, heldout):
     """Run the answer-accuracy eval and print a per-kind table."""
     from eval.runner import run_cli
 
-    run_cli(home=ctx.obj.get("home"), set_paths=list(set_paths), answerer=answerer, json_out=json_out, chart=chart)
+    run_cli(home=ctx.obj.get("home"), set_paths=list(set_paths), answerer=answerer, json_out=json_out, chart=chart,
+            scope=scope, heldout=heldout)
 
 
 @main.command()

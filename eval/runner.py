@@ -17,6 +17,13 @@ other. The measures (eval/metrics.py defines figures, paths and hits):
   first three cited paths / of the first;
 * abstention accuracy — `found` is True exactly for the answerable items;
 * quote fidelity — share of citations whose quote is `notice_text[start:end]`;
+* confidently wrong — `found` and not right (an answer to an unanswerable item
+  included): the worst failure, reported beside accuracy everywhere;
+* false abstention — an answerable item answered "not stated";
+* wrong figure of the right sentence — confidently wrong while the top citation
+  holds an accepted answer (the reader picked the wrong figure of a good sentence);
+* right notice — the top citation comes from the notice the item names (crossdoc:
+  every named notice is cited);
 * hit@k / MRR — rank of the first retrieved passage holding the evidence;
 * latency — `Answer.elapsed_ms` (and wall time around `ask`), p50 / p95.
 """
@@ -35,7 +42,7 @@ from assistant.errors import AssistantError
 from eval import metrics
 from eval.baseline import TOP_K as BASELINE_K
 from eval.baseline import NaiveBaseline
-from eval.validate import KINDS, EvalItem, default_sets, load_set, notice_path, validate_items
+from eval.validate import KINDS, EvalItem, default_sets, heldout_sets, load_set, notice_path, validate_items
 
 REPORTS_DIR = REPO_ROOT / "eval" / "reports"
 
@@ -69,7 +76,21 @@ class Graded:
     baseline_chars: int
     baseline_tokens: int
     answerer: str = ""
+    right_notice: bool | None = None  # None: unanswerable
+    wrong_figure_right_sentence: bool = False
     failed: list[str] = field(default_factory=list)
+
+    @property
+    def right(self) -> bool:
+        return self.answer_ok and self.strict_ok is not False
+
+    @property
+    def confidently_wrong(self) -> bool:
+        return self.found and not self.right
+
+    @property
+    def false_abstention(self) -> bool:
+        return self.item.answerable and not self.found
 
 
 # -- grading ------------------------------------------------------------------------
@@ -81,9 +102,12 @@ def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_te
 
     cited = [tuple(c.section_path) for c in answer.citations]
     faithful = sum(1 for c in answer.citations if _quote_is_faithful(c, notice_text(c.doc_id)))
+    cited_docs = [c.doc_id for c in answer.citations]
+    right_notice = None
     if item.answerable:
         # "Not in the notice; the closest passage: …<the figure>…" is not an answer.
-        answer_ok = answer.found and metrics.contains_answer(answer.text, item.answers, item.all_of)
+        answer_ok = answer.found and metrics.contains_answer(answer.text, item.answers, (*item.all_of, *((item.result,) if item.result else ())))
+        right_notice = set(item.docs) <= set(cited_docs) if item.kind == "crossdoc" else bool(cited_docs) and cited_docs[0] == item.doc
         top1 = bool(cited) and metrics.path_has_prefix(cited[0], item.section_path)
         top3 = any(metrics.path_has_prefix(path, item.section_path) for path in cited[:3])
         spans = metrics.evidence_spans(notice_text(item.doc), item.evidence)
@@ -121,6 +145,11 @@ def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_te
         baseline_chars=sum(len(t) for t in baseline_texts),
         baseline_tokens=sum(count_tokens(t) for t in baseline_texts),
         answerer=answer.answerer,
+        right_notice=right_notice,
+    )
+    graded.wrong_figure_right_sentence = (
+        graded.confidently_wrong and item.answerable and bool(answer.citations)
+        and metrics.contains_answer(answer.citations[0].quote, item.answers, ())
     )
     graded.failed = _failed_checks(graded)
     return graded
@@ -137,6 +166,7 @@ def _failed_checks(g: Graded) -> list[str]:
         "citation": g.citation_top3,
         "abstention": g.abstention_ok,
         "quote": g.faithful_quotes == g.quotes,
+        "notice": g.right_notice,
     }
     return [name for name, ok in checks.items() if ok is False]
 
@@ -162,6 +192,11 @@ def summarise(graded: Sequence[Graded]) -> dict:
         "citation_accuracy": _share(g.citation_top3 for g in answerable),
         "citation_top1": _share(g.citation_top1 for g in answerable),
         "abstention_accuracy": _share(g.abstention_ok for g in graded),
+        "right_accuracy": _share(g.right for g in graded),
+        "confidently_wrong": _share(g.confidently_wrong for g in graded),
+        "false_abstention": _share(g.false_abstention for g in answerable),
+        "wrong_figure_right_sentence": sum(1 for g in graded if g.wrong_figure_right_sentence),
+        "right_notice": _share(g.right_notice for g in answerable),
         "quote_fidelity": round(sum(g.faithful_quotes for g in graded) / quotes, 4) if quotes else None,
         "hit_at_1": _share(metrics.hit_at(g.rank, 1) for g in answerable),
         "hit_at_2": _share(metrics.hit_at(g.rank, 2) for g in answerable),
@@ -214,6 +249,8 @@ def _failure(g: Graded) -> dict:
                      "section_path": None if g.item.section_path is None else list(g.item.section_path)},
         "got": g.text,
         "found": g.found,
+        "confidently_wrong": g.confidently_wrong,
+        "wrong_figure_right_sentence": g.wrong_figure_right_sentence,
         "top_path": list(g.cited_paths[0]) if g.cited_paths else None,
         "evidence_rank": g.rank,
     }
@@ -257,12 +294,20 @@ def load_items(set_paths: Sequence[Path]) -> list[EvalItem]:
     return items
 
 
-def run_eval(bot, set_paths: Sequence[Path], *, progress: bool = False, ingest_progress: Callable | None = None) -> dict:
-    """Ask every question of the sets with `bot` and return the report (see module doc)."""
+SCOPES = ("notice", "store")
+
+
+def run_eval(bot, set_paths: Sequence[Path], *, progress: bool = False, ingest_progress: Callable | None = None,
+             scope: str = "notice") -> dict:
+    """Ask every question of the sets with `bot` and return the report (see module doc).
+
+    scope "notice": each question is limited to the notice(s) its item names; "store": every
+    notice of the sets is in one store and the question must find its notice itself.
+    """
     from tqdm import tqdm
 
     items = load_items(set_paths)
-    docs = sorted({item.doc for item in items})
+    docs = sorted({doc for item in items for doc in item.docs})
     bot.ingest(*[notice_path(doc) for doc in docs], progress=ingest_progress)
     baseline = NaiveBaseline(bot.embed_model)
     for doc in docs:
@@ -271,13 +316,15 @@ def run_eval(bot, set_paths: Sequence[Path], *, progress: bool = False, ingest_p
     for item in tqdm(items, desc="asking", unit="question", file=sys.stderr, disable=not progress):
         started = time.perf_counter()
         try:
-            answer = bot.ask(item.question, history=list(item.history), doc_ids=[item.doc])
+            answer = bot.ask(item.question, history=list(item.history), doc_ids=list(item.docs) if scope == "notice" else None)
         except AssistantError as exc:  # a question the system refuses is graded as a wrong answer
             answer = _refusal(item, exc, bot.answerer_name)
         wall_ms = (time.perf_counter() - started) * 1000
         retrieved = [r.text for r in baseline.retrieve(item.doc, item.question)]
         graded.append(grade(item, answer, bot.notice_text, retrieved, wall_ms))
-    return build_report(graded, baseline, bot.answerer_name, set_paths)
+    report = build_report(graded, baseline, bot.answerer_name, set_paths)
+    report["scope"] = scope
+    return report
 
 
 def _refusal(item: EvalItem, exc: AssistantError, answerer: str):
@@ -302,13 +349,15 @@ def eval_settings(home: Path | str | None, answerer: str) -> Settings:
     )
 
 
-def run_cli(home, set_paths: Sequence[Path], answerer: str, json_out: Path | None, chart: Path | None) -> dict:
+def run_cli(home, set_paths: Sequence[Path], answerer: str, json_out: Path | None, chart: Path | None,
+            scope: str = "notice", heldout: bool = False) -> dict:
     """`assistant eval`: run, print the table, write the JSON report and the chart."""
     from assistant.api import Assistant
     from assistant.cli import _progress_bar
 
     bot = Assistant(settings=eval_settings(home, answerer))
-    report = run_eval(bot, list(set_paths) or default_sets(), progress=True, ingest_progress=_progress_bar())
+    chosen = list(set_paths) or (heldout_sets() if heldout else default_sets())
+    report = run_eval(bot, chosen, progress=True, ingest_progress=_progress_bar(), scope=scope)
     print(format_table(report))
     json_out = Path(json_out) if json_out else REPORTS_DIR / f"eval-{answerer}.json"
     chart = Path(chart) if chart else json_out.with_suffix(".png")
@@ -324,6 +373,7 @@ def run_cli(home, set_paths: Sequence[Path], answerer: str, json_out: Path | Non
 _COLUMNS = [
     ("answer", "answer_accuracy"), ("strict", "strict_accuracy"), ("cite@3", "citation_accuracy"),
     ("cite@1", "citation_top1"), ("abstain", "abstention_accuracy"), ("quotes", "quote_fidelity"),
+    ("conf.wrong", "confidently_wrong"), ("false abst.", "false_abstention"), ("notice", "right_notice"),
     ("hit@1", "hit_at_1"), ("hit@5", "hit_at_5"), ("mrr", "mrr"), ("p50 ms", "latency_ms_p50"),
 ]
 
@@ -346,7 +396,7 @@ def format_table(report: dict) -> str:
         [row("overall", report)],
         [row(f"set {name}", s) for name, s in report["per_set"].items()] if len(report["per_set"]) > 1 else [],
     ]
-    lines = [f"answerer: {report['answerer']}   sets: {', '.join(report['sets'])}", ""]
+    lines = [f"answerer: {report['answerer']}   scope: {report.get('scope', 'notice')}   sets: {', '.join(report['sets'])}", ""]
     lines += _aligned(header, [g for g in groups if g])
     base, k = report["baseline"], report["baseline"]["top_k"]
     ours = ["ours: section nodes, hybrid", *(_cell(report[key]) for key in ("hit_at_1", f"hit_at_{k}", "hit_at_5", "mrr")),
@@ -358,6 +408,8 @@ def format_table(report: dict) -> str:
                        "quoted chars"], [[ours, theirs]])
     lines += ["", f"latency per question: p50 {report['latency_ms_p50']:.0f} ms, p95 {report['latency_ms_p95']:.0f} ms "
                   f"(wall p50 {report['wall_ms_p50']:.0f} ms, p95 {report['wall_ms_p95']:.0f} ms)",
+              f"confidently wrong: {sum(1 for f in report['failures'] if f['confidently_wrong'])} item(s), of which "
+              f"{report['wrong_figure_right_sentence']} the wrong figure of the right sentence",
               f"failures: {len(report['failures'])} item(s) failed at least one check (listed in the JSON report)"]
     return "\n".join(lines)
 

@@ -21,7 +21,10 @@ from eval.metrics import FIGURE_KINDS, evidence_spans, expected_figures
 
 SETS_DIR = REPO_ROOT / "eval" / "sets"
 NOTICES_DIR = REPO_ROOT / "eval" / "notices"
-KINDS = ("money", "percentage", "count", "date", "name", "list", "trap", "followup", "unanswerable", "english")
+KINDS = ("money", "percentage", "count", "date", "name", "list", "trap", "followup", "unanswerable", "english", "comparison", "crossdoc")
+# Items over two or more spans: `evidence` is a list (of the notice's spans, or aligned with `docs`).
+MULTI_SPAN_KINDS = ("comparison", "crossdoc")
+HELDOUT_DIR = REPO_ROOT / "eval" / "heldout"
 _FIELDS = ("id", "doc", "kind", "question", "answers", "all_of", "section_path", "evidence", "history", "note")
 
 
@@ -34,10 +37,13 @@ class EvalItem:
     answers: tuple[str, ...]
     all_of: tuple[str, ...]
     section_path: tuple[str, ...] | None  # None: the notice does not answer it
-    evidence: str | None
+    evidence: str | None  # the first span of `evidences`
     history: tuple[dict, ...]
     note: str
     set_name: str
+    evidences: tuple[str, ...] = ()  # every span the answer needs (one for most kinds)
+    docs: tuple[str, ...] = ()  # crossdoc: the notice of each span; else (doc,)
+    result: str = ""  # comparison: the computed difference or ratio the answer must state
 
     @property
     def answerable(self) -> bool:
@@ -46,6 +52,8 @@ class EvalItem:
     @classmethod
     def from_json(cls, data: dict, set_name: str) -> "EvalItem":
         path = data.get("section_path")
+        raw = data.get("evidence")
+        evidences = tuple(raw) if isinstance(raw, list) else (() if raw is None else (raw,))
         return cls(
             id=data["id"],
             doc=data["doc"],
@@ -54,10 +62,13 @@ class EvalItem:
             answers=tuple(data.get("answers") or ()),
             all_of=tuple(data.get("all_of") or ()),
             section_path=None if path is None else tuple(path),
-            evidence=data.get("evidence"),
+            evidence=evidences[0] if evidences else None,
             history=tuple(data.get("history") or ()),
             note=data.get("note") or "",
             set_name=set_name,
+            evidences=evidences,
+            docs=tuple(data.get("docs") or (data["doc"],)),
+            result=data.get("result") or "",
         )
 
 
@@ -67,6 +78,11 @@ class EvalSetError(AssistantError):
 
 def default_sets() -> list[Path]:
     return sorted(SETS_DIR.glob("*.jsonl"))
+
+
+def heldout_sets() -> list[Path]:
+    """The held-back third of the people's-words sets: looked at only to confirm, never to develop."""
+    return sorted(HELDOUT_DIR.glob("*.jsonl"))
 
 
 def notice_path(doc: str) -> Path:
@@ -124,7 +140,16 @@ def _shape_problems(data) -> list[str]:
     path = data.get("section_path")
     if path is not None and not (isinstance(path, list) and all(isinstance(p, str) for p in path)):
         problems.append("'section_path' must be a list of labels or null")
-    if data.get("evidence") is not None and not isinstance(data["evidence"], str):
+    evidence = data.get("evidence")
+    if data.get("kind") in MULTI_SPAN_KINDS:
+        if not (isinstance(evidence, list) and evidence and all(isinstance(e, str) and e for e in evidence)):
+            problems.append(f"a {data.get('kind')} item's 'evidence' must be a list of spans")
+        docs = data.get("docs")
+        if data.get("kind") == "crossdoc" and not (
+            isinstance(docs, list) and isinstance(evidence, list) and len(docs) == len(evidence) and docs[:1] == [data.get("doc")]
+        ):
+            problems.append("a crossdoc item needs 'docs' aligned with 'evidence', docs[0] == doc")
+    elif evidence is not None and not isinstance(evidence, str):
         problems.append("'evidence' must be a string or null")
     return problems
 
@@ -185,29 +210,34 @@ def _item_problems(item: EvalItem) -> list[str]:
     if not item.evidence or item.section_path is None:
         return problems + ["an answerable item needs 'evidence' and 'section_path'"]
     for part in (*item.answers, *item.all_of):
-        if part not in item.evidence:
+        if not any(part in e for e in item.evidences):
             problems.append(f"answer {part!r} is not in the evidence")
     if item.kind in FIGURE_KINDS and not (item.answers and all(expected_figures(a) for a in item.answers)):
         problems.append(f"a {item.kind} item needs 'answers' that each state a figure")
-    path = notice_path(item.doc)
-    notice = _stored(path)
-    if notice is None:
-        return problems + [f"notice file {path} does not exist"]
-    problems.extend(_evidence_problems(item, notice, str(path.name)))
-    html = _stored(path.with_suffix(".html")) if path.parent == NOTICES_DIR else None
-    if html is not None:
-        problems.extend(_evidence_problems(item, html, path.with_suffix(".html").name))
+    docs = item.docs if item.kind == "crossdoc" else (item.doc,) * len(item.evidences)
+    for number, (doc, evidence) in enumerate(zip(docs, item.evidences)):
+        path = notice_path(doc)
+        notice = _stored(path)
+        if notice is None:
+            problems.append(f"notice file {path} does not exist")
+            continue
+        # The section path names the first span's section; the others need only be verbatim.
+        expected = item.section_path if number == 0 else None
+        problems.extend(_evidence_problems(evidence, expected, notice, str(path.name)))
+        html = _stored(path.with_suffix(".html")) if path.parent == NOTICES_DIR else None
+        if html is not None:
+            problems.extend(_evidence_problems(evidence, expected, html, path.with_suffix(".html").name))
     return problems
 
 
-def _evidence_problems(item: EvalItem, notice: _StoredNotice, name: str) -> list[str]:
-    paths = section_paths_of(notice.text, notice.sections, item.evidence)
+def _evidence_problems(evidence: str, section_path, notice: _StoredNotice, name: str) -> list[str]:
+    paths = section_paths_of(notice.text, notice.sections, evidence)
     if not paths:
-        return [f"evidence is not a verbatim span of the stored text of {name}: {item.evidence!r}"]
-    if tuple(item.section_path) in paths:
+        return [f"evidence is not a verbatim span of the stored text of {name}: {evidence!r}"]
+    if section_path is None or tuple(section_path) in paths:
         return []
     found = ", ".join("a span across a heading" if p is None else repr(list(p)) for p in paths)
-    return [f"evidence lies under {found} in {name}, not under {list(item.section_path)!r}"]
+    return [f"evidence lies under {found} in {name}, not under {list(section_path)!r}"]
 
 
 def _history_problems(item: EvalItem) -> list[str]:
