@@ -14,7 +14,10 @@ A **figure** is, after normalising (NFKC, no spaces, no thousands separators):
   see `UNITS`): `4.3亿元`, `2900余条`, `800多人次`, `123.34%`, `10亿`;
 * a Chinese-numeral count with a measure word: `两轮`, `十项`, `四个` — but not a
   lone `一` (`一家`, `一批` read as "a", not as a count), not after `第`, and not right
-  after an opening quote mark (`“三个一批”` names a slogan, it counts nothing).
+  after an opening quote mark (`“三个一批”` names a slogan, it counts nothing);
+* Chinese numerals with a fraction, a magnitude or 百分之, and Chinese-numeral dates,
+  are read as their digits first: `八十七点五亿元` = `87.5亿元`, `百分之九十三点二` = `93.2%`,
+  `三万五千人` = `35000人`, `二〇二一年五月六日` = `2021年5月6日`.
 
 Two figures are the same when their number (or date) and unit are; 约/超/余/多/
 以上/左右 qualify a figure and are not part of it.
@@ -47,7 +50,7 @@ FIGURE_PATTERN = re.compile(
     rf"(?P<date>(?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?{_DATE_TAIL}?)"
     rf"|(?P<year>\d{{4}}年{_DATE_TAIL}?)"
     rf"|(?P<num>\d+(?:\.\d+)?)[余多]?(?P<mag>[亿万千])?[余多]?(?P<unit>{_UNIT})?"
-    rf"|(?<![第“\"《{_CN_DIGITS}])(?P<cn>[二两三四五六七八九十百千][{_CN_DIGITS}]*|一[十百千][{_CN_DIGITS}]*)(?P<cnunit>{_UNIT})"
+    rf"|(?<![第“\"《{_CN_DIGITS}])(?P<cn>[二两三四五六七八九十百千][{_CN_DIGITS}]*|一[十百千][{_CN_DIGITS}]*)[余多]?(?P<cnunit>{_UNIT})"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -81,9 +84,58 @@ class Figure:
         return self.key == expected.key
 
 
+_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# 八十七点五亿元, 百分之九十三点二, 三万五千人: Chinese numerals with a fraction or a magnitude, read as digits.
+_CN_FIGURE = re.compile(
+    rf"(?<![第“\"《])(?P<pct>百分之)?(?P<int>[零〇一二两三四五六七八九十百千万亿]+)(?:点(?P<frac>[零〇一二三四五六七八九]+))?"
+
+)
+_CN_DATE = re.compile(r"(?P<y>[〇零一二三四五六七八九]{4})年(?:(?P<m>[一二三四五六七八九十]{1,2})月(?:(?P<d>[一二三四五六七八九十]{1,3})日)?)?")
+
+
+def _cn_integer(text: str) -> int | None:
+    """三万五千 → 35000, 十 → 10, 二〇二一 → 2021 (digit by digit)."""
+    if all(ch in _CN_VALUE for ch in text):
+        return int("".join(str(_CN_VALUE[ch]) for ch in text)) if len(text) > 1 else _CN_VALUE[text]
+    total, section, current = 0, 0, 0
+    for ch in text:
+        if ch in _CN_VALUE:
+            current = _CN_VALUE[ch]
+        elif ch in "十百千":
+            section += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            current = 0
+        elif ch in "万亿":
+            total = (total + section + current) * {"万": 10_000, "亿": 100_000_000}[ch]
+            section, current = 0, 0
+    return total + section + current
+
+
+def _arabic(text: str) -> str:
+    """Chinese-numeral figures that carry a fraction, a magnitude or 百分之 rewritten with digits."""
+    def rewrite(m: re.Match) -> str:
+        if not (m.group("pct") or m.group("frac") or re.search("[万亿]", m.group("int"))) or m.group("int") in "万亿":
+            return m.group()
+        digits, magnitude = m.group("int"), ""
+        if digits[-1] in "万亿" and len(digits) > 1 and not m.group("frac"):
+            digits, magnitude = digits[:-1], digits[-1]  # 六百五十亿元 → 650亿元, as a reader would write it
+        whole = _cn_integer(digits)
+        if whole is None:
+            return m.group()
+        number = str(whole) + ("." + "".join(str(_CN_VALUE[c]) for c in m.group("frac")) if m.group("frac") else "")
+        return number + magnitude + ("%" if m.group("pct") else "")
+    def date(m: re.Match) -> str:
+        parts = [f"{_cn_integer(m.group('y'))}年"]
+        if m.group("m"):
+            parts.append(f"{_cn_integer(m.group('m'))}月")
+        if m.group("d"):
+            parts.append(f"{_cn_integer(m.group('d'))}日")
+        return "".join(parts)
+    return _CN_FIGURE.sub(rewrite, _CN_DATE.sub(date, text))
+
+
 def figures_in(text: str) -> list[Figure]:
     found = []
-    for m in FIGURE_PATTERN.finditer(normalise(text)):
+    for m in FIGURE_PATTERN.finditer(_arabic(normalise(text))):
         if m.group("date"):
             found.append(Figure("date", _date_key(m.group("date"))))
         elif m.group("year"):
