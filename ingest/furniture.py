@@ -106,6 +106,8 @@ def strip_furniture(text: str, page_title: str = "") -> tuple[str, dict[str, str
                 _record(meta, r.labels[_bare_label(line)], value)
                 i = j + 1
             continue
+        if short and line.lstrip().startswith("|") and _metadata_row(line, meta):
+            continue
         line = _strip_header_runs(line, meta)
         if line is not None:
             kept.extend(line.split("\n"))
@@ -116,6 +118,18 @@ def strip_furniture(text: str, page_title: str = "") -> tuple[str, dict[str, str
 
 def _bare_label(line: str) -> str:
     return line.strip().strip("|").strip().rstrip(":：").strip()
+
+
+def _metadata_row(line: str, meta: dict[str, str]) -> bool:
+    """A metadata block read from a table: `| 信息索引号 | … | 发布机构 | … |` (label, value, …)."""
+    labels = rules().labels
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    cells = [c for c in cells if c]
+    if not cells or len(cells) % 2 or not all(_bare_label(c) in rules().metadata_labels for c in cells[::2]):
+        return False
+    for label, value in zip(cells[::2], cells[1::2]):
+        _record(meta, labels[_bare_label(label)], value)
+    return True
 
 
 def _record(meta: dict[str, str], field: str, value: str) -> None:
@@ -202,26 +216,27 @@ def _one_title(lines: list[str], page_title: str, meta: dict[str, str]) -> list[
         return lines
     meta["title"] = title
     target = _norm(title)
-    drop: set[int] = set()
-    first: int | None = None
+    occurrences: list[tuple[list[int], bool]] = []  # (its lines, written exactly as the title)
+    taken: set[int] = set()
     for n, i in enumerate(region):
-        if i in drop:
+        if i in taken:
             continue
         here = _norm(_clean_title(lines[i], meta))
         span = [i]
-        if here != target and target.startswith(here) and here and n + 1 < len(region):
+        if here != target and here and target.startswith(here) and n + 1 < len(region):
             following = region[n + 1]
             if here + _norm(_clean_title(lines[following], meta)) == target:
                 span.append(following)
                 here = target
-        if here != target and not (here.startswith(target) and _SITE_SUFFIX.match(here[len(target) :])):
-            continue
-        if first is None:
-            first = i
-            lines[i] = _title_line(lines[i], title) if len(span) > 1 or here != _norm(lines[i]) else lines[i]
-            drop.update(span[1:])
-        else:
-            drop.update(span)
+        if here == target or (here.startswith(target) and _SITE_SUFFIX.match(here[len(target) :])):
+            occurrences.append((span, len(span) == 1 and _norm(lines[i]) == target))
+            taken.update(span)
+    if not occurrences:
+        return lines
+    keep, exact = next((o for o in occurrences if o[1]), occurrences[0])
+    if not exact:
+        lines[keep[0]] = _title_line(lines[keep[0]], title)
+    drop = {i for span, _ in occurrences for i in span} - {keep[0]}
     return [line for i, line in enumerate(lines) if i not in drop]
 
 

@@ -87,7 +87,7 @@ def read_notice(path: Path) -> Notice:
     if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
         from ingest.html import html_to_text
 
-        page_title, text = html_to_text(text)
+        page_title, text = html_to_text(text, path)
     else:
         page_title = ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
