@@ -53,9 +53,10 @@ def rules() -> _Rules:
     labels = {**data["header_labels"], **data["metadata_labels"]}
     label = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
     tools = "|".join(re.escape(w) for w in sorted(data["tool_words"], key=len, reverse=True))
-    # `\s*+` (possessive): an empty value must really be followed by a boundary, not by a space
-    # given back by backtracking.
-    pair = rf"(?:{label})\s*[:：]\s*+(?:{_DATE}|{_VALUE})?(?=[\s|【\[]|$|(?:{label})\s*[:：])"
+    # `\s*+` (possessive): a value glued to body text is not found by giving back a space.
+    after = rf"(?=[\s|【\[]|$|(?:{label})\s*[:：])"
+    # A value must end at a boundary; failing that the label stands alone (`浏览量:` before text).
+    pair = rf"(?:{label})\s*[:：](?:\s*+(?:{_DATE}|{_VALUE}){after}|{after})"
     tool = rf"[【\[]?(?:{tools})[】\]]?(?=[\s|【\[]|$)"
     item = rf"(?:{pair}|{data['font_size']}|{tool})"
     boundary = r"(?<![^\s|【\[(（])"
@@ -64,7 +65,7 @@ def rules() -> _Rules:
         labels=labels,
         metadata_labels=frozenset(data["metadata_labels"]),
         run=re.compile(rf"{boundary}{item}(?:[\s|]*{item})*"),
-        item=re.compile(rf"(?P<label>{label})\s*[:：]\s*+(?P<value>{_DATE}|{_VALUE})?(?=[\s|【\[]|$|(?:{label})\s*[:：])"),
+        item=re.compile(rf"(?P<label>{label})\s*[:：](?:\s*+(?P<value>{_DATE}|{_VALUE}){after}|{after})"),
         breadcrumb=re.compile("|".join(data["breadcrumb"])),
         footer=re.compile("|".join(data["footer"])),
         title_date=re.compile(data["title_date_suffix"]),
@@ -167,7 +168,7 @@ def _strip_header_runs(line: str, meta: dict[str, str]) -> str | None:
     if not pieces:
         return line
     pieces.append(line[last:])
-    return "\n".join(p.rstrip() for p in pieces if p.strip())
+    return "\n".join(p.strip(" \t\u3000") for p in pieces if p.strip())
 
 
 def _norm(line: str) -> str:

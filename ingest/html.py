@@ -31,6 +31,11 @@ _NOISE = ["script", "style", "noscript", "nav", "header", "footer", "form", "ifr
 # costs time quadratic in its depth.
 MAX_DEPTH = 300
 MAX_ELEMENTS = 200_000
+_TAG = re.compile(r"<(?P<close>/?)(?P<name>[a-zA-Z][\w-]{0,20})(?:\s[^<>]{0,2000})?(?P<self>/?)>")
+_UNCOUNTED = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "td", "th", "tr", "option", "thead", "tbody", "tfoot", "colgroup",
+}
 # trafilatura's text is used unless it keeps less than this share of the fallback's text, or of
 # its lines (a page whose paragraphs it ran together into one table cell).
 _KEEPS_ENOUGH = 0.8
@@ -51,24 +56,29 @@ def html_to_text(html: str, path: Path | str = "") -> tuple[str, str]:
 
 def _parse(html: str, path: Path | str):
     """The page as an lxml tree, refused (in Chinese) when it is too deep or too large to read."""
+    _check_nesting(html, path)
     try:
-        tree = lxml_html.document_fromstring(html)
+        return lxml_html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise NoticeError(path, f"网页无法解析:{exc}") from exc
+
+
+def _check_nesting(html: str, path: Path | str) -> None:
+    # Counted on the markup itself, in one pass: lxml silently flattens deep nesting, but
+    # BeautifulSoup keeps it, and the fallback reader's walk is quadratic in it. Tags whose end
+    # tag is optional (p, li, td …) are not counted, so sloppy pages are not refused for them.
     depth = deepest = elements = 0
-    # iterwalk reports start/end events without recursion, so the check itself is bounded.
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        if event == "start":
-            depth += 1
-            elements += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
+    for tag in _TAG.finditer(html):
+        name = tag["name"].lower()
+        if name in _UNCOUNTED or tag["self"]:
+            continue
+        elements += 1
+        depth = max(depth - 1, 0) if tag["close"] else depth + 1
+        deepest = max(deepest, depth)
     if deepest > MAX_DEPTH:
         raise NoticeError(path, f"网页标签嵌套 {deepest} 层，超过 {MAX_DEPTH} 层上限，无法读取")
     if elements > MAX_ELEMENTS:
         raise NoticeError(path, f"网页有 {elements} 个标签，超过 {MAX_ELEMENTS} 个上限，无法读取")
-    return tree
 
 
 def _trafilatura(tree) -> str:
