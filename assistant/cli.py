@@ -81,12 +81,20 @@ def docs(ctx, as_json):
     """List the ingested notices."""
     records = _assistant(ctx).documents()
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        # places and events as lists, not the JSON strings the catalog has to keep them in
+        rows = [{**r.to_dict(), "places": [p.__dict__ for p in r.context().places],
+                 "events": [e.__dict__ for e in r.context().events]} for r in records]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not records:
         click.echo("no notices ingested yet (try: assistant ingest FILE)")
     for r in records:
-        click.echo(f"{r.doc_id}\t{r.title}\t{r.signed_on or r.published_on}\t{r.sections} sections\t{r.nodes} nodes")
+        context = r.context()
+        places = "/".join(p.name for p in context.places)
+        click.echo(
+            f"{r.doc_id}\t{r.short_name or r.title}\t{r.title}\t发文机关:{r.issuer or '-'}\t地点:{places or '-'}"
+            f"\t{r.signed_on or r.published_on}\t{r.sections} sections\t{r.nodes} nodes"
+        )
 
 
 @main.command()
