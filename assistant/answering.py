@@ -14,19 +14,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from assistant import kinds
 from assistant.answer import Answer, Citation, Passage
 from assistant.config import Settings
 from assistant.evidence import ScoredSentence, Sentence, question_terms, score_sentences, split_sentences
 from assistant.figures import find_figures, normalize, unverified_figures
 from assistant.followup import Resolved, resolve
-from assistant.offline import Draft, OfflineComposer, cite
-from assistant.question import Question, analyse, chinese_keywords, clean
+from assistant.kinds.base import Draft, Evidence, cite, silence
+from assistant.lexicon import chinese_keywords
+from assistant.question import AskKind, Question, analyse, clean
 from assistant.retrieval import HybridRetriever
 from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
 from ingest.sections import Section, display_path, parse_sections
 
-PASSAGES = 8
 # The streamed LLM text is held back by this many characters, so a figure is
 # complete (and checked) before any of it is shown.
 HOLD_BACK = 16
@@ -41,7 +42,6 @@ class Answerer:
         self.settings = settings
         self.store = store
         self.embed_model = embed_model
-        self.composer = OfflineComposer(self.section_at)
         self._sections: dict[tuple[str, str], list[Section]] = {}
         self._chat_model = None
         self._corpus: tuple[str, str] = ("", "")
@@ -59,10 +59,15 @@ class Answerer:
         query = resolved.question
         if question.english:
             query = f"{query} {chinese_keywords(query)}"
-        retrieved = HybridRetriever(self.store, self.embed_model, top_k=PASSAGES, doc_ids=doc_ids).retrieve(query)
+        retrieved = HybridRetriever(self.store, self.embed_model, top_k=self.settings.reader.passages, doc_ids=doc_ids).retrieve(query)
         passages = [_passage(hit) for hit in retrieved]
         scored, terms, focus_terms = self._score(question, resolved, query, retrieved)
-        draft = self.composer.compose(question, resolved, scored, terms, focus_terms)
+        evidence = Evidence(
+            question, resolved, scored, terms, focus_terms, shelf=self, settings=self.settings.reader,
+            silence=lambda: silence(question, terms, scored[0] if scored else None),
+            terms_for=self._terms_for,
+        )
+        draft = kinds.compose(evidence)
         answer = Answer(
             question=text,
             text=draft.text,
@@ -91,6 +96,11 @@ class Answerer:
                 pass  # the rule-based rewrite stands
         return resolved
 
+    def _terms_for(self, text: str):
+        index = self.store.keyword_index()
+        words = index.tokenize(text)
+        return question_terms(text, document_frequencies(index, words), max(len(index.node_ids), 1), index.tokenize)
+
     def _score(self, question: Question, resolved: Resolved, query: str, retrieved) -> tuple[list[ScoredSentence], object, object]:
         index = self.store.keyword_index()
         node_count = max(len(index.node_ids), 1)
@@ -100,7 +110,7 @@ class Answerer:
         terms = question_terms(term_query, doc_freq, node_count, index.tokenize, corpus_has=self._corpus_has)
         focus_terms = question_terms(focus_query, doc_freq, node_count, index.tokenize) if resolved.is_followup else terms
         sentences = _sentences(retrieved)
-        scored = score_sentences(sentences, terms, question)
+        scored = score_sentences(sentences, terms, question, self.settings.reader.unmatched_year_penalty)
         if resolved.is_followup and resolved.previous_answer:
             scored = _continue_from(scored, resolved.previous_answer)
         return scored, terms, focus_terms
@@ -194,19 +204,31 @@ class Answerer:
                 return section, text
         return sections[-1], text
 
+    def facts(self, doc_id: str):
+        return self.store.facts(doc_id)
+
+    def notice_name(self, doc_id: str) -> str:
+        record = self.store.document(doc_id)
+        return record.title if record else doc_id
+
+
+def _classified(text: str, resolved: Resolved) -> Question:
+    return kinds.classify(analyse(text), resolved)
+
 
 def _analyse(resolved: Resolved, original: str) -> Question:
     """What the turn asks: the follow-up's own words decide, else the question it follows."""
-    whole = analyse(resolved.question)
+    whole = _classified(resolved.question, resolved)
+    english = analyse(original).english
     if not resolved.is_followup:
-        return whole if not analyse(original).english else replace(whole, english=True)
-    focus = analyse(resolved.focus)
+        return replace(whole, english=english or whole.english)
+    focus = _classified(resolved.focus, resolved)
     asked = focus
-    if focus.wants == "passage":
-        previous = analyse(resolved.previous_question) if resolved.previous_question else whole
-        asked = previous if previous.wants != "passage" else whole
+    if focus.kind == AskKind.PASSAGE:
+        previous = _classified(resolved.previous_question, resolved) if resolved.previous_question else whole
+        asked = previous if previous.kind != AskKind.PASSAGE else whole
     return replace(
-        asked, text=resolved.question, years=focus.years or whole.years, english=analyse(original).english,
+        asked, text=resolved.question, years=focus.years or whole.years, english=english,
         given_figures=focus.given_figures, counted=focus.counted or asked.counted,
     )
 

@@ -40,10 +40,28 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class ReaderSettings:
+    """The offline reader's thresholds and weights, calibrated on the development eval sets
+    (eval/sets/; the held-out sets in eval/heldout/ only confirm). `assistant eval` reports
+    what each trades: accuracy against confidently-wrong answers and false abstentions."""
+
+    passages: int = 8  # retrieved passages the reader reads
+    min_coverage: float = 0.42  # share of the question's words the best sentence must hold
+    min_coverage_english: float = 0.2  # English questions reach Chinese sentences through a glossary
+    list_floor: float = 0.75  # list questions spend words on the kind of item they want
+    local_weight: float = 0.35  # how much a figure's own governing words weigh against its sentence's
+    exact_bonus: float = 0.04  # an exact figure is preferred to a hedged one ("超过150亿元")
+    rival_lexical: float = 0.9  # a rival figure in another section: its sentence covers this much of the best's
+    rival_score: float = 0.85
+    unmatched_year_penalty: float = 0.6  # a sentence that holds none of the question's years
+
+
+@dataclass(frozen=True)
 class Settings(StoreSettings):
     """Every setting: the store's (`ingest.settings.StoreSettings`) and answering's."""
 
     llm: LLMSettings = field(default_factory=LLMSettings)
+    reader: ReaderSettings = field(default_factory=ReaderSettings)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

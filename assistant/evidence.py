@@ -148,7 +148,7 @@ class ScoredSentence:
     year_ok: bool
 
 
-def score_sentences(sentences: list[Sentence], terms: Terms, question: Question) -> list[ScoredSentence]:
+def score_sentences(sentences: list[Sentence], terms: Terms, question: Question, year_penalty: float = 0.6) -> list[ScoredSentence]:
     scored = []
     for s in sentences:
         lexical = coverage(terms, s.text)
@@ -157,7 +157,7 @@ def score_sentences(sentences: list[Sentence], terms: Terms, question: Question)
         year_ok = all(y in s.text or y in s.previous for y in question.years)
         score = 0.7 * lexical + 0.3 * context + prior
         if not year_ok:
-            score *= 0.6
+            score *= year_penalty
         scored.append(ScoredSentence(s, score, lexical, context, year_ok))
     scored.sort(key=lambda x: x.score, reverse=True)
     return scored

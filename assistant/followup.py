@@ -2,7 +2,9 @@
 
 1. A question is a follow-up when the conversation has a previous question and this
    one leans on it: it opens with 那/那么/其中/另外/上面/这…, ends in 呢, refers to
-   "第二条", or is too short to stand alone (≤ 8 Han characters).
+   "第二条", or has no subject of its own ("具体是多少?"). Never by its length alone:
+   "高明区2020年的GDP是多少?" is short and stands alone. The markers are data
+   (`[followup]` in assistant/data/questions.toml).
 2. Its standalone form is the previous question's topic (the previous question with
    its question words removed) followed by what this one asks: "2020年全区重点项目完成投资多少?"
    + "那完成率呢?" → "2020年全区重点项目完成投资 完成率".
@@ -16,10 +18,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.figures import chinese_number
+from functools import lru_cache
 
-_LEAN_START = re.compile(r"^(那么|那|其中|此外|另外|还有|这些|这个|这|该|上述|上面|前面|刚才|它们|它|其|他们|同时|and\b|what about|how about|then\b|and what|of (?:those|these|them)|among them)", re.I)
-_LEAN_END = re.compile(r"(呢|那个呢)[??]?$")
+from assistant.figures import chinese_number
+from assistant.lexicon import question_table
+
+
+@lru_cache(maxsize=1)
+def _markers() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    table = question_table("followup")
+    alternatives = lambda key: "|".join(re.escape(w) for w in sorted(table[key], key=len, reverse=True))  # noqa: E731
+    start = re.compile(rf"^(?:{alternatives('lean_start')}|(?:{alternatives('lean_start_english')})\b)", re.I)
+    end = re.compile(rf"(?:{alternatives('lean_end')})[??]?$")
+    english = re.compile(rf"\b(?:{alternatives('lean_words_english')})\b", re.I)
+    subjectless = re.compile(alternatives("subjectless"))
+    return start, end, english, subjectless
+
+
 _ITEM_REF = re.compile(r"第\s*(?P<n>[一二三四五六七八九十\d]+)\s*(?:条|项|点|个|方面)")
 _ORDINAL_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _QUESTION_WORDS = re.compile(r"(多少|几)(万人次|人次|个工作日|个月|个|家|人|名|次|条|项|宗|起|件|户|村|所|批|亿元|万元|元|亩|公里)?|什么|哪些|哪个|哪里|哪|如何|怎么样|怎样|怎么|吗|呢|是否|请问|[??。!!]")
@@ -42,10 +57,19 @@ def topic_of(question: str) -> str:
 
 
 def leans_on_history(question: str) -> bool:
-    han = re.findall(r"[\u4e00-\u9fff]", question)
-    english_short = not han and len(question.split()) <= 4
-    return bool(_LEAN_START.search(question) or _LEAN_END.search(question) or _ITEM_REF.search(question)
-                or (han and len(han) <= 8) or english_short)
+    start, end, english, _ = _markers()
+    text = question.strip()
+    han = re.search(r"[\u4e00-\u9fff]", text)
+    return bool(start.search(text) or end.search(text) or _ITEM_REF.search(text)
+                or (not han and english.search(text)) or not has_own_subject(text))
+
+
+def has_own_subject(question: str) -> bool:
+    """Whether the question names what it is about, once its asking words are set aside."""
+    rest = _markers()[3].sub("", _QUESTION_WORDS.sub("", question))
+    if re.search(r"[A-Za-z]{3,}", rest):
+        return bool(re.sub(r"(?i)\b(what|how|much|many|is|was|are|were|the|a|an|of|in|about|exactly|number|figure)\b", "", rest).strip(" ?.!,"))
+    return len(re.findall(r"[\u4e00-\u9fff\d]", rest)) >= 2
 
 
 def resolve(question: str, history: list[dict]) -> Resolved:

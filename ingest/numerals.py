@@ -136,7 +136,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "date": re.compile(
             rf"(?<!\d)(?P<y>{year})\s?年(?:\s?(?P<m>{month})\s?月(?:\s?(?P<d>{day})\s?[日号])?{part}?|{part})?"
             rf"|(?<!\d)(?P<m2>{month})\s?月\s?(?P<d2>{day})\s?[日号]"
-            rf"|(?<!\d)(?P<m3>{month})\s?月(?=份|{part}|以来|起|至|到|-|—)"
+            rf"|(?<!\d)(?P<m3>{month})\s?月(?:{part}|(?=份|以来|起|至|到|-|—))"
         ),
         "after_range": re.compile(rf"\s?[-—~至到－–]\s?(?:(?P<y>{year})\s?年)?\s?(?:(?P<m>{month})\s?月)?\s?(?:(?P<d>{day})\s?[日号])?{part}?"),
         # A date that lost characters in markup stripping (2021915日): a date, but not a readable one.

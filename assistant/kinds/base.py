@@ -1,0 +1,109 @@
+"""What every answer kind works with: the evidence of one question, and the draft it returns.
+
+`Evidence` is the typed stage between retrieval and answering: the question (with its
+kind), the resolved follow-up, the scored sentences, the question's weighted words, the
+reader's settings and a `Shelf` to look up a notice's sections, text and facts. It is
+built per question, so nothing is shared between the page's concurrent answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.answer import Citation
+from assistant.config import ReaderSettings
+from assistant.evidence import ScoredSentence, Sentence, Terms
+from assistant.followup import Resolved
+from assistant.question import AskKind, Question
+from ingest.facts import Fact
+from ingest.sections import Section, display_path
+
+
+@dataclass
+class Draft:
+    text: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+
+class Shelf(Protocol):
+    """The notices as the reader needs them (the answerer implements it over the store)."""
+
+    def section_at(self, doc_id: str, offset: int) -> tuple[Section, str]: ...
+
+    def facts(self, doc_id: str) -> list[Fact]: ...
+
+    def notice_name(self, doc_id: str) -> str: ...
+
+
+@dataclass
+class Evidence:
+    question: Question
+    resolved: Resolved
+    scored: list[ScoredSentence]
+    terms: Terms
+    focus_terms: Terms
+    shelf: Shelf
+    settings: ReaderSettings
+    silence: Callable[[], str]  # why the notices do not answer, worded for this question
+    terms_for: Callable[[str], Terms]  # the weighted words of any part of the question
+
+    @property
+    def top(self) -> ScoredSentence:
+        return self.scored[0]
+
+    def answers(self, best: ScoredSentence) -> bool:
+        """Whether a sentence covers enough of the question to answer it."""
+        floor = self.settings.min_coverage_english if self.question.english else self.settings.min_coverage
+        if self.question.kind == AskKind.LIST:
+            floor *= self.settings.list_floor
+        return best.year_ok and max(best.lexical, best.context * 0.9) >= floor
+
+    def abstain(self, reason: str | None = None) -> Draft:
+        """"Not stated", pointing to the closest passage."""
+        closest = self.scored[0].sentence if self.scored else None
+        text = "The notice does not give this." if self.question.english else f"{reason or self.silence()}。"
+        if closest is None:
+            return Draft(text, False)
+        text += f"\n\n最接近的相关段落:{quote_block(closest)}"
+        return Draft(text, False, [cite(closest)])
+
+
+class AnswerKind(Protocol):
+    """One kind of answer: which questions it recognises, and how it composes their answer."""
+
+    kind: AskKind
+
+    def recognises(self, question: Question, resolved: Resolved) -> bool: ...
+
+    def compose(self, evidence: Evidence) -> Draft | None:
+        """The answer, or None to hand the question to the passage kind."""
+
+
+def cite(sentence: Sentence, start: int | None = None, end: int | None = None) -> Citation:
+    return Citation(
+        doc_id=sentence.doc_id,
+        doc_title=sentence.doc_title,
+        section_path=sentence.labels,
+        section_titles=sentence.titles,
+        quote=sentence.text if start is None else sentence.text[start:end],
+        start=sentence.start if start is None else sentence.start + start,
+        end=sentence.end if end is None else sentence.start + end,
+    )
+
+
+def quote_block(sentence: Sentence) -> str:
+    return f"「{sentence.text}」\n—— {display_path(sentence.labels, sentence.titles)}"
+
+
+def silence(question: Question, terms: Terms, best: ScoredSentence | None) -> str:
+    """Why the notices do not answer: a word they never use, a year they do not cover, or neither."""
+    missing = terms.missing() if not question.english else []
+    if missing:
+        return f"通报中没有提到「{'」「'.join(missing[:3])}」"
+    if question.years and best is not None and not best.year_ok:
+        return f"通报中没有{'、'.join(question.years)}年的相关数据"
+    return "通报中没有直接回答这个问题的内容"

@@ -1,0 +1,147 @@
+"""Comparisons — "A和B哪个多?", "调整前后分别是多少?", "提高了多少?", "比计划多完成了多少?".
+
+Answered from two facts, each quoted, with the arithmetic written out. Two ways to find them:
+
+* the question names two things (A和B, A与B, A还是B): each gets the fact whose governing
+  words fit it best, as a figure question of its own would;
+* it names one metric and asks for its change or its two states (前后, 提高了多少, 比计划):
+  the pair is one sentence's from/to or planned/actual facts (由A提高到B, 计划X实际Y), or two
+  facts of the same unit that the sentence sets side by side.
+
+Figures of different units are not subtracted; the answer then states both and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assistant.evidence import ScoredSentence, coverage
+from assistant.followup import Resolved
+from assistant.kinds.base import Draft, Evidence, cite
+from assistant.lexicon import cues
+from assistant.question import AskKind, Question
+from ingest.facts import Fact, FactKind
+from ingest.numerals import format_value, parse_quantity
+from ingest.sections import display_path
+
+_QUANTITIES = (FactKind.MONEY, FactKind.PERCENT, FactKind.COUNT, FactKind.DURATION, FactKind.NUMBER)
+# "A和B", "A与B", "A还是B", "A跟B", "A vs B": two things set against each other.
+_TWO_THINGS = re.compile(r"(?P<a>[^,，。?？和与跟及]{2,30}?)(?:和|与|跟|还是|以及|\s+and\s+|\s+vs\.?\s+|\s+versus\s+)(?P<b>[^,，。?？]{2,30})", re.I)
+_PAIRS = (("from", "to"), ("planned", "actual"), ("target", "actual"))
+# The other fact of a pair must fit the question this share as well as the first.
+_PAIR_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class _Found:
+    fact: Fact
+    scored: ScoredSentence
+    fit: float
+
+
+class ComparisonKind:
+    kind = AskKind.COMPARISON
+
+    def recognises(self, question: Question, resolved: Resolved) -> bool:
+        return cues("comparison").found_in(question.text) or cues("comparison", "change").found_in(question.text)
+
+    def compose(self, evidence: Evidence) -> Draft | None:
+        pair = _named_pair(evidence) or _sentence_pair(evidence)
+        if pair is None:
+            return None  # nothing to set side by side: the passage kind quotes the best sentence
+        first, second = pair
+        if not (evidence.answers(first.scored) and evidence.answers(second.scored)):
+            return evidence.abstain()
+        lines = [f"{_label(first)}:{first.fact.text};{_label(second)}:{second.fact.text}"]
+        arithmetic = _arithmetic(first.fact, second.fact, ratio="倍" in evidence.question.text or "times" in evidence.question.text)
+        lines.append(arithmetic or "(两个数字单位不同,不直接相减)")
+        citations, quotes = [], []
+        for found in (first, second):
+            sentence = found.scored.sentence
+            citation = cite(sentence)
+            if citation not in citations:
+                citations.append(citation)
+                quotes.append(f"「{sentence.text}」\n—— {display_path(sentence.labels, sentence.titles)}")
+        text = "\n".join(lines) + "\n\n" + "\n".join(quotes)
+        return Draft(text, True, citations, [first.fact.text, second.fact.text])
+
+
+def _facts_in(evidence: Evidence, scored: ScoredSentence) -> list[Fact]:
+    s = scored.sentence
+    return [f for f in evidence.shelf.facts(s.doc_id) if s.start <= f.start < s.end and f.kind in _QUANTITIES]
+
+
+def _fit(evidence: Evidence, terms, fact: Fact) -> float:
+    return coverage(terms, f"{fact.governor} {fact.subject}") + 0.5 * coverage(terms, fact.table.row if fact.table else "")
+
+
+def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
+    """"A和B哪个多": the best fact for A and the best for B, each from the best sentences."""
+    focus = evidence.resolved.focus if evidence.resolved.is_followup else evidence.question.text
+    found = _TWO_THINGS.search(focus)
+    if not found:
+        return None
+    picks = []
+    for part in (found.group("a"), found.group("b")):
+        terms = evidence.terms_for(part)
+        best: _Found | None = None
+        for ss in evidence.scored[:12]:
+            for fact in _facts_in(evidence, ss):
+                fit = _fit(evidence, terms, fact) + coverage(terms, ss.sentence.text) * 0.3
+                if best is None or fit > best.fit:
+                    best = _Found(fact, ss, fit)
+        if best is None or best.fit <= 0:
+            return None
+        picks.append(best)
+    a, b = picks
+    if a.fact.start == b.fact.start:
+        return None  # both parts found the same figure: the question names one thing twice
+    return a, b
+
+
+def _sentence_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
+    """One sentence's two states of a metric: from/to, planned/actual, or two of the same unit."""
+    for ss in evidence.scored[:6]:
+        if not evidence.answers(ss):
+            continue
+        facts = _facts_in(evidence, ss)
+        by_role = {f.role: f for f in facts if f.role}
+        for before, after in _PAIRS:
+            if before in by_role and after in by_role:
+                return _Found(by_role[before], ss, 1.0), _Found(by_role[after], ss, 1.0)
+        ranked = sorted(facts, key=lambda f: _fit(evidence, evidence.focus_terms, f), reverse=True)
+        if len(ranked) >= 2:
+            top = ranked[0]
+            fit = _fit(evidence, evidence.focus_terms, top)
+            for other in ranked[1:]:
+                if other.kind == top.kind and other.unit == top.unit and _fit(evidence, evidence.focus_terms, other) >= _PAIR_SHARE * fit > 0:
+                    first, second = sorted((top, other), key=lambda f: f.start)
+                    return _Found(first, ss, fit), _Found(second, ss, fit)
+    return None
+
+
+def _label(found: _Found) -> str:
+    fact = found.fact
+    return {"from": "之前", "to": "之后", "planned": "计划", "target": "目标", "actual": "实际"}.get(fact.role) or (
+        fact.governor or fact.subject or "数字"
+    )[-12:]
+
+
+def _arithmetic(a: Fact, b: Fact, ratio: bool) -> str:
+    """b − a (and b ÷ a when asked) in the written unit, when the two figures share a unit."""
+    qa, qb = parse_quantity(a.text), parse_quantity(b.text)
+    if qa is None or qb is None or qa.value is None or qb.value is None or qa.base != qb.base or not qa.base:
+        return ""
+    unit = qb.unit if qa.unit == qb.unit else qb.base
+    scale = Decimal(str(qb.value)) / Decimal(str(qb.number)) if qa.unit == qb.unit and qb.number else Decimal(1)
+    va, vb = Decimal(str(qa.value)) / scale, Decimal(str(qb.value)) / scale
+    difference = vb - va
+    if qa.base == "%":
+        unit = "个百分点"
+    text = f"{format_value(float(vb))} − {format_value(float(va))} = {format_value(float(difference))}{unit}"
+    if ratio and va and qa.base != "%":
+        text += f";{format_value(float(vb))} ÷ {format_value(float(va))} ≈ {format_value(round(float(vb / va), 2))}倍"
+    more = "后者多" if difference > 0 else "前者多" if difference < 0 else "两者相等"
+    return f"{more}:{text}"

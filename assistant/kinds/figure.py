@@ -1,0 +1,196 @@
+"""Figure questions — an amount, a percentage, a count, a date, a phone number: the figure of the thing asked.
+
+Candidates are the figures of the best sentences. Each is scored by its sentence's
+relevance and by how well the words that govern it match the question: Chinese puts
+what is measured before the figure (完成投资158.72亿元) and, for counts, what is
+counted right after it (665个村(居)民小组). An exact figure is preferred to a hedged
+one; a different figure for the same metric in another section is reported beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.evidence import ScoredSentence, Terms, coverage
+from assistant.figures import Figure, find_figures
+from assistant.followup import Resolved
+from assistant.kinds.base import Draft, Evidence, cite, quote_block
+from assistant.lexicon import cues
+from assistant.question import AskKind, Question
+from ingest.keyword import normalize
+from ingest.sections import display_path
+
+# Which figures (assistant.figures kinds) can answer each kind of question.
+_ANSWERED_BY = {
+    AskKind.MONEY: ("money",), AskKind.PERCENT: ("percent",), AskKind.COUNT: ("count", "number"),
+    AskKind.DATE: ("date", "year"), AskKind.PHONE: ("phone",), AskKind.FIGURE: ("money", "percent", "count"),
+}
+_SAME_MEASURE = [{"人", "名", "位"}, {"个", "家"}, {"次", "场"}]
+_HEDGE_BEFORE = re.compile(r"(超过|突破|逾|约|近|超|达到|达)$")
+_HEDGE_AFTER = re.compile(r"^(以上|左右|以下|以内|余|多)")
+
+
+@dataclass
+class _Candidate:
+    scored: ScoredSentence
+    span: str
+    figure: Figure
+    score: float
+
+
+class FigureKind:
+    """One figure kind: what recognises its questions, and which figures answer them."""
+
+    def __init__(self, kind: AskKind, recognise):
+        self.kind = kind
+        self._recognise = recognise
+
+    def recognises(self, question: Question, resolved: Resolved) -> bool:
+        return self._recognise(question)
+
+    def compose(self, evidence: Evidence) -> Draft | None:
+        question, settings = evidence.question, evidence.settings
+        excluded = set(question.given_figures)
+        if evidence.resolved.is_followup:
+            # What the previous turn answered is not what this turn asks; what it quoted may be.
+            lead = evidence.resolved.previous_answer.strip().split("\n", 1)[0]
+            excluded |= {f.key for f in find_figures(normalize(lead))}
+        candidates: list[_Candidate] = []
+        for ss in evidence.scored[:40]:
+            figures = ss.sentence.figures
+            for figure in figures:
+                if not self._may_answer(question, figure, figures, excluded):
+                    continue
+                local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question)
+                exact = 0.0 if hedged(ss.sentence.text, figure) else settings.exact_bonus
+                span = with_hedge(ss.sentence.text, figure)
+                candidates.append(_Candidate(ss, span, figure, ss.score + settings.local_weight * local + exact))
+        if not candidates:
+            return evidence.abstain()
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        best = candidates[0]
+        if not evidence.answers(best.scored):
+            return evidence.abstain()
+        sentence = best.scored.sentence
+        lead = best.span if not question.english else f"{best.span} (according to the notice)"
+        text = f"{lead}\n\n{quote_block(sentence)}"
+        citations = [cite(sentence)]
+        figures = [best.span]
+        rival = _rival(best, candidates, settings)
+        if rival is not None:
+            rs = rival.scored.sentence
+            text += (f"\n\n注意:通报另一处对相近指标的表述不同 —— {display_path(rs.labels, rs.titles)}:"
+                     f"「{rs.text}」(其中为 {rival.span})")
+            citations.append(cite(rs))
+            figures.append(rival.span)
+        return Draft(text, True, citations, figures)
+
+    def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
+        if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded:
+            return False
+        if self.kind == AskKind.COUNT and question.unit and not unit_fits(figure, question.unit):
+            return False
+        if figure.value == 1 and not figure.text[0].isdigit():
+            return False  # 一张表, 一盘棋, 一个项目: idioms, not answers
+        if self.kind == AskKind.DATE and figure.kind == "year" and (
+            question.needs_day or any(f.kind == "date" for f in figures if f.key not in excluded)
+        ):
+            return False
+        if question.needs_day and figure.kind == "date" and re.match(r"date:[\d?]+--", figure.key):
+            return False  # "哪天": 2021年上半年 does not say
+        return True
+
+
+def _rival(best: _Candidate, candidates: list[_Candidate], settings) -> _Candidate | None:
+    """The same metric with a different figure in another section, worth a warning."""
+    for other in candidates[1:8]:
+        same_metric = (
+            other.figure.kind == best.figure.kind
+            and other.figure.key != best.figure.key
+            and other.scored.sentence.labels != best.scored.sentence.labels
+        )
+        if (same_metric and other.scored.lexical >= settings.rival_lexical * best.scored.lexical
+                and other.score >= settings.rival_score * best.score):
+            return other
+    return None
+
+
+def unit_fits(figure: Figure, unit: str) -> bool:
+    if figure.kind == "number":
+        return False
+    if figure.unit == unit or figure.unit.endswith(unit) or unit.endswith(figure.unit):
+        return True
+    return any(unit in group and figure.unit in group for group in _SAME_MEASURE)
+
+
+def with_hedge(text: str, figure: Figure) -> str:
+    """The figure as the notice qualifies it: 超过150亿元, 150亿元以上, 约4713万元."""
+    before = _HEDGE_BEFORE.search(text[max(0, figure.start - 2) : figure.start])
+    after = _HEDGE_AFTER.search(text[figure.end : figure.end + 2])
+    prefix = before.group() if before and before.group() not in ("达", "达到") else ""
+    return prefix + figure.text + (after.group() if after else "")
+
+
+def hedged(text: str, figure: Figure) -> bool:
+    before = text[max(0, figure.start - 2) : figure.start]
+    after = text[figure.end : figure.end + 2]
+    return figure.hedged or any(h in before for h in ("超过", "突破", "逾", "约", "近", "超")) or after.startswith(("以上", "左右", "多"))
+
+
+def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], question: Question) -> float:
+    """How well the words around a figure match the question: which figure of the sentence is asked.
+
+    The words since the previous figure weigh most, the clause as a whole less (its subject
+    is shared by all its figures), the words right after a count nearly as much as those before.
+    """
+    others = [f for f in figures if f.kind not in ("year", "date") and f is not figure]
+    clause_start = max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: figure.start])), default=0)
+    near_start = max([clause_start] + [f.end for f in others if f.end <= figure.start])
+    right_edge = min([f.start for f in others if f.start >= figure.end] + [len(text)])
+    clause = text[clause_start : figure.start]
+    near_left = text[near_start : figure.start]
+    if re.search(r"(和|及|与|、|以及)$", near_left):
+        near_left = ""  # "665个村(居)民小组和719个…": those words belong to the figure before
+    near_right = re.split(r"[,，。;；]", text[figure.end : right_edge])[0][:12]
+    right_weight = 0.9 if figure.kind == "count" else 0.4
+    score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
+    if question.predicate and question.predicate in near_left:
+        score += 0.6
+    if question.counted and question.kind == AskKind.COUNT:
+        # "665个村(居)民小组": a noun right after the figure is what it counts; "走访群众8654人,": else the one before.
+        after = re.split(r"[,，;；。]", text[figure.end :])[0][:16]
+        side = after if re.search(r"[\u4e00-\u9fff]", after) else text[max(0, figure.start - 10) : figure.start]
+        if question.counted in side:
+            score += 0.5
+    return score + _direction_fit(question.text, text, figure)
+
+
+def _direction_fit(question: str, text: str, figure: Figure) -> float:
+    """"由A提高到B": a question about where it went wants B, one about where it came from wants A."""
+    before = text[max(0, figure.start - 3) : figure.start]
+    if re.search(r"[到至]", before) and re.search(r"(提高|增加|提升|增长|上升|下降|减少|降低|压减|压缩|扩大|达)(到|至)", question):
+        return 1.0
+    if re.search(r"[由从]", before) and re.search(r"[由从]|原来|原先|原本|此前", question):
+        return 1.0
+    return 0.0
+
+
+def _percent(question: Question) -> bool:
+    return cues("percent").found_in(question.text) and not cues("percent", "not_percent").found_in(question.text)
+
+
+def _money(question: Question) -> bool:
+    return cues("money").found_in(question.text) and cues("money", "asks_amount").found_in(question.text)
+
+
+KINDS = (
+    FigureKind(AskKind.PHONE, lambda q: cues("phone").found_in(q.text)),
+    FigureKind(AskKind.DATE, lambda q: cues("date").found_in(q.text)),
+    FigureKind(AskKind.COUNT, lambda q: bool(q.unit)),
+    FigureKind(AskKind.PERCENT, _percent),
+    FigureKind(AskKind.COUNT, lambda q: cues("count").found_in(q.text)),
+    FigureKind(AskKind.MONEY, _money),
+)
+# Some figure, of whatever kind the best sentence gives: after names and lists in precedence.
+ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text))

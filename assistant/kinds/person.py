@@ -1,0 +1,35 @@
+"""Who-is questions — a person's name, or an honest "not named": notices name few people."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.followup import Resolved
+from assistant.kinds.base import Draft, Evidence, cite, quote_block
+from assistant.lexicon import cues
+from assistant.question import AskKind, Question
+
+_ROLE = re.compile(r"组长|书记|主任|局长|区长|县长|市长|部长|同志|负责人")
+
+
+class PersonKind:
+    kind = AskKind.PERSON
+
+    def recognises(self, question: Question, resolved: Resolved) -> bool:
+        return cues("person").found_in(question.text)
+
+    def compose(self, evidence: Evidence) -> Draft:
+        import jieba.posseg as pseg
+
+        for ss in evidence.scored[:5]:
+            if not evidence.answers(ss):
+                continue
+            words = pseg.lcut(ss.sentence.text)
+            names = [
+                w for i, (w, flag) in enumerate(words)
+                if flag == "nr" and 2 <= len(w) <= 3
+                and any(_ROLE.search(n) for n, _ in words[max(0, i - 1) : i + 2] if n != w)
+            ]
+            if names:
+                return Draft(f"{names[0]}\n\n{quote_block(ss.sentence)}", True, [cite(ss.sentence)])
+        return evidence.abstain("通报中没有写明此人的姓名")

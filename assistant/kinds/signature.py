@@ -1,0 +1,32 @@
+"""When was the notice signed — its own closing date: the last line that is only a date."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import Citation
+from assistant.followup import Resolved
+from assistant.kinds.base import Draft, Evidence
+from assistant.lexicon import cues
+from assistant.question import AskKind, Question
+
+_DATE_LINE = re.compile(r"^\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*$", re.M)
+
+
+class SignatureKind:
+    kind = AskKind.SIGNATURE
+
+    def recognises(self, question: Question, resolved: Resolved) -> bool:
+        return cues("signature").found_in(question.text)
+
+    def compose(self, evidence: Evidence) -> Draft:
+        top = evidence.top.sentence
+        _, notice_text = evidence.shelf.section_at(top.doc_id, top.start)
+        dates = list(_DATE_LINE.finditer(notice_text))
+        if not dates:
+            return evidence.abstain("通报中没有落款日期")
+        start, end = dates[-1].start(1), dates[-1].end(1)
+        section, _ = evidence.shelf.section_at(top.doc_id, start)
+        quote = notice_text[start:end]
+        citation = Citation(top.doc_id, top.doc_title, section.labels, section.titles, quote, start, end)
+        return Draft(f"{quote}\n\n(通报末尾的落款日期)", True, [citation], [quote])

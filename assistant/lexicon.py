@@ -1,0 +1,111 @@
+"""The vocabulary the reader understands questions with, read from data files in assistant/data/.
+
+* `questions.toml` — the words (and a few patterns) by which a question says what kind of
+  answer it wants; each answer kind reads its own table.
+* `synonyms.tsv` — the words people use for what notices call otherwise (查处 / 立案审查调查,
+  邮编 / 邮政编码, GDP / 地区生产总值): one group of interchangeable words per line.
+* `glossary_en_zh.tsv` — English terms of the genre and their Chinese, for English questions.
+
+Code never lists such words itself; a new cue or synonym is a line in a data file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Words and patterns that mark something in a question."""
+
+    words: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+    def found_in(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(w in lowered for w in self.words) or any(p.search(text) for p in self.patterns)
+
+    def first_in(self, text: str) -> str:
+        """The first cue word the text holds ("" if none)."""
+        lowered = text.lower()
+        return next((w for w in self.words if w in lowered), "")
+
+
+@lru_cache(maxsize=1)
+def _questions() -> dict:
+    with open(DATA / "questions.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def question_table(kind: str) -> dict:
+    return _questions().get(kind, {})
+
+
+@lru_cache(maxsize=None)
+def cues(kind: str, words: str = "cues") -> Cues:
+    """The cues of `kind` in questions.toml: the words under `words`, the patterns under
+    `patterns` (for "cues") or `<words>_patterns`."""
+    table = question_table(kind)
+    patterns = "patterns" if words == "cues" else f"{words}_patterns"
+    return Cues(
+        tuple(w.lower() for w in table.get(words, ())),
+        tuple(re.compile(p) for p in table.get(patterns, ())),
+    )
+
+
+def words(key: str) -> tuple[str, ...]:
+    """A top-level word list of questions.toml (e.g. `measure_words`), longest first."""
+    return tuple(sorted(_questions().get(key, ()), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Each word → the other words of its group (both directions: a group is a set)."""
+    groups: dict[str, set[str]] = {}
+    for line in (DATA / "synonyms.tsv").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        members = [w.strip() for w in re.split(r"[\t|]", line) if w.strip()]
+        for word in members:
+            groups.setdefault(word, set()).update(m for m in members if m != word)
+    return {w: tuple(sorted(others, key=len, reverse=True)) for w, others in groups.items()}
+
+
+def synonyms_in(text: str) -> dict[str, tuple[str, ...]]:
+    """The words of `text` that have synonyms, with them (longest words first, no overlaps)."""
+    found: dict[str, tuple[str, ...]] = {}
+    taken = [False] * len(text)
+    lowered = text.lower()
+    for word in sorted(synonym_groups(), key=len, reverse=True):
+        start = lowered.find(word.lower())
+        while start >= 0:
+            if not any(taken[start : start + len(word)]):
+                found[word] = synonym_groups()[word]
+                for i in range(start, start + len(word)):
+                    taken[i] = True
+            start = lowered.find(word.lower(), start + 1)
+    return found
+
+
+@lru_cache(maxsize=1)
+def glossary() -> list[tuple[re.Pattern[str], str]]:
+    """English terms of this genre and their Chinese, so English questions find Chinese words."""
+    pairs = []
+    for line in (DATA / "glossary_en_zh.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, chinese = line.split("\t", 1)
+        pairs.append((re.compile(rf"\b{re.escape(english)}", re.I), chinese.strip()))
+    return pairs
+
+
+def chinese_keywords(text: str) -> str:
+    """The Chinese terms an English question mentions (empty for Chinese questions)."""
+    return " ".join(chinese for pattern, chinese in glossary() if pattern.search(text))
