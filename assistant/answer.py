@@ -18,6 +18,7 @@ class Citation:
     quote: str  # == notice text[start:end]
     start: int
     end: int
+    doc_name: str = ""  # the notice as people name it ("高明区 巡视整改 2021")
 
     @property
     def display_path(self) -> str:

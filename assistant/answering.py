@@ -10,6 +10,7 @@ whether the notices hold an answer at all (the LLM is never called on nothing).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,6 +25,7 @@ from assistant.kinds.base import Draft, Evidence, cite, silence
 from assistant.lexicon import chinese_keywords
 from assistant.question import AskKind, Question, analyse, clean
 from assistant.retrieval import HybridRetriever
+from assistant.scope import Scope, scope_of
 from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
 from ingest.sections import Section, display_path, parse_sections
@@ -43,6 +45,7 @@ class Answerer:
         self.store = store
         self.embed_model = embed_model
         self._sections: dict[tuple[str, str], list[Section]] = {}
+        self._facts: dict[tuple[str, str], tuple[list[int], list]] = {}
         self._chat_model = None
         self._corpus: tuple[str, str] = ("", "")
 
@@ -56,23 +59,35 @@ class Answerer:
         text = clean(raw_question)
         resolved = self._resolve(text, history)
         question = _analyse(resolved, text)
-        query = resolved.question
+        scope = self._scope(resolved, doc_ids)
+        # The places have chosen the notices; in a sentence they are never written (全区), so as
+        # words to match they would only count against the right sentence.
+        query = _without(resolved.question, scope.places)
+        resolved = replace(resolved, question=query, focus=_without(resolved.focus, scope.places))
         if question.english:
             query = f"{query} {chinese_keywords(query)}"
-        retrieved = HybridRetriever(self.store, self.embed_model, top_k=self.settings.reader.passages, doc_ids=doc_ids).retrieve(query)
-        passages = [_passage(hit) for hit in retrieved]
-        scored, terms, focus_terms = self._score(question, resolved, query, retrieved)
-        evidence = Evidence(
-            question, resolved, scored, terms, focus_terms, shelf=self, settings=self.settings.reader,
-            silence=lambda: silence(question, terms, scored[0] if scored else None),
-            terms_for=self._terms_for,
-        )
-        draft = kinds.compose(evidence)
+        passages: list[Passage] = []
+        scored: list[ScoredSentence] = []
+        if scope.unknown_place:
+            draft = Draft(_no_such_place(scope.unknown_place, question.english), False)
+        else:
+            reader = self.settings.reader
+            # A question that several notices can answer reads passages from each of them.
+            top_k = reader.passages if not scope.several or scope.places else reader.passages_across
+            retrieved = HybridRetriever(self.store, self.embed_model, top_k=top_k, doc_ids=scope.doc_ids).retrieve(query)
+            passages = [_passage(hit) for hit in retrieved]
+            scored, terms, focus_terms = self._score(question, resolved, query, retrieved)
+            evidence = Evidence(
+                question, resolved, scored, terms, focus_terms, shelf=self, settings=reader,
+                silence=lambda: silence(question, terms, scored[0] if scored else None),
+                terms_for=self._terms_for, several_notices=scope.several,
+            )
+            draft = kinds.compose(evidence)
         answer = Answer(
             question=text,
             text=draft.text,
             found=draft.found,
-            citations=draft.citations,
+            citations=[replace(c, doc_name=self.notice_name(c.doc_id)) for c in draft.citations],
             answerer="offline",
             standalone_question=resolved.question,
             figures=draft.figures,
@@ -83,6 +98,15 @@ class Answerer:
             return
         yield from _chunks(answer.text)
         yield answer
+
+    def _scope(self, resolved: Resolved, doc_ids: set[str] | None) -> Scope:
+        """The notices the turn reaches: a follow-up's own place ("那XX县呢?") before its topic's."""
+        records = self.store.documents()
+        if resolved.is_followup:
+            own = scope_of(resolved.focus, records, doc_ids)
+            if own.places or own.unknown_place:
+                return own
+        return scope_of(resolved.question, records, doc_ids)
 
     def _resolve(self, text: str, history: list[dict]) -> Resolved:
         resolved = resolve(text, history)
@@ -205,11 +229,25 @@ class Answerer:
         return sections[-1], text
 
     def facts(self, doc_id: str):
-        return self.store.facts(doc_id)
+        return self._facts_of(doc_id)[1]
+
+    def facts_between(self, doc_id: str, start: int, end: int):
+        starts, facts = self._facts_of(doc_id)
+        return facts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    def _facts_of(self, doc_id: str):
+        record = self.store.document(doc_id)
+        key = (doc_id, record.version if record else "")
+        cached = self._facts.get(key)
+        if cached is None:
+            facts = sorted(self.store.facts(doc_id), key=lambda f: f.start)
+            cached = self._facts[key] = ([f.start for f in facts], facts)
+        return cached
 
     def notice_name(self, doc_id: str) -> str:
+        """The notice as people name it: "高明区 巡视整改 2021", else its title."""
         record = self.store.document(doc_id)
-        return record.title if record else doc_id
+        return (record.short_name or record.title or doc_id) if record else doc_id
 
 
 def _classified(text: str, resolved: Resolved) -> Question:
@@ -231,6 +269,18 @@ def _analyse(resolved: Resolved, original: str) -> Question:
         asked, text=resolved.question, years=focus.years or whole.years, english=english,
         given_figures=focus.given_figures, counted=focus.counted or asked.counted,
     )
+
+
+def _without(text: str, words: tuple[str, ...]) -> str:
+    for word in words:
+        text = text.replace(word, " ")
+    return re.sub(r"\s+", " ", text).strip() or text
+
+
+def _no_such_place(place: str, english: bool) -> str:
+    if english:
+        return f"None of the notices is about {place}."
+    return f"通报中没有关于「{place}」的内容:已导入的通报都不是关于这个地方的。"
 
 
 def _sentences(retrieved) -> list[Sentence]:

@@ -46,10 +46,13 @@ class ReaderSettings:
     what each trades: accuracy against confidently-wrong answers and false abstentions."""
 
     passages: int = 8  # retrieved passages the reader reads
+    passages_across: int = 24  # … when several notices can answer and the question names no place
     min_coverage: float = 0.42  # share of the question's words the best sentence must hold
     min_coverage_english: float = 0.2  # English questions reach Chinese sentences through a glossary
     list_floor: float = 0.75  # list questions spend words on the kind of item they want
-    local_weight: float = 0.35  # how much a figure's own governing words weigh against its sentence's
+    local_weight: float = 0.35  # how much the words around a figure weigh against its sentence's
+    governor_weight: float = 0.3  # how much the words a fact is the figure of (ingest.facts) weigh
+    role_weight: float = 0.3  # a fact whose role (计划/实际, 由/到) is the one asked
     exact_bonus: float = 0.04  # an exact figure is preferred to a hedged one ("超过150亿元")
     rival_lexical: float = 0.9  # a rival figure in another section: its sentence covers this much of the best's
     rival_score: float = 0.85

@@ -36,6 +36,8 @@ class Shelf(Protocol):
 
     def facts(self, doc_id: str) -> list[Fact]: ...
 
+    def facts_between(self, doc_id: str, start: int, end: int) -> list[Fact]: ...
+
     def notice_name(self, doc_id: str) -> str: ...
 
 
@@ -50,17 +52,31 @@ class Evidence:
     settings: ReaderSettings
     silence: Callable[[], str]  # why the notices do not answer, worded for this question
     terms_for: Callable[[str], Terms]  # the weighted words of any part of the question
+    several_notices: bool = False  # the question reaches more than one notice: every quote names its own
+
+    def where(self, doc_id: str, labels: tuple[str, ...], titles: tuple[str, ...]) -> str:
+        """The section path, after the notice's name when several notices could have answered."""
+        path = display_path(labels, titles)
+        return f"《{self.shelf.notice_name(doc_id)}》{path}" if self.several_notices else path
+
+    def quote(self, sentence: Sentence) -> str:
+        return f"「{sentence.text}」\n—— {self.where(sentence.doc_id, sentence.labels, sentence.titles)}"
 
     @property
     def top(self) -> ScoredSentence:
         return self.scored[0]
 
-    def answers(self, best: ScoredSentence) -> bool:
-        """Whether a sentence covers enough of the question to answer it."""
+    def answers(self, best: ScoredSentence, year_ok: bool | None = None) -> bool:
+        """Whether a sentence covers enough of the question to answer it (and holds for its year:
+        `year_ok` when a fact's own time decides, else the sentence's)."""
         floor = self.settings.min_coverage_english if self.question.english else self.settings.min_coverage
         if self.question.kind == AskKind.LIST:
             floor *= self.settings.list_floor
-        return best.year_ok and max(best.lexical, best.context * 0.9) >= floor
+        return (best.year_ok if year_ok is None else year_ok) and max(best.lexical, best.context * 0.9) >= floor
+
+    def facts_in(self, sentence: Sentence) -> list[Fact]:
+        """The facts of the notice that lie in `sentence`, in order."""
+        return self.shelf.facts_between(sentence.doc_id, sentence.start, sentence.end)
 
     def abstain(self, reason: str | None = None) -> Draft:
         """"Not stated", pointing to the closest passage."""
@@ -68,7 +84,7 @@ class Evidence:
         text = "The notice does not give this." if self.question.english else f"{reason or self.silence()}。"
         if closest is None:
             return Draft(text, False)
-        text += f"\n\n最接近的相关段落:{quote_block(closest)}"
+        text += f"\n\n最接近的相关段落:{self.quote(closest)}"
         return Draft(text, False, [cite(closest)])
 
 
@@ -93,10 +109,6 @@ def cite(sentence: Sentence, start: int | None = None, end: int | None = None) -
         start=sentence.start if start is None else sentence.start + start,
         end=sentence.end if end is None else sentence.start + end,
     )
-
-
-def quote_block(sentence: Sentence) -> str:
-    return f"「{sentence.text}」\n—— {display_path(sentence.labels, sentence.titles)}"
 
 
 def silence(question: Question, terms: Terms, best: ScoredSentence | None) -> str:

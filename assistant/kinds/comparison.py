@@ -24,7 +24,6 @@ from assistant.lexicon import cues
 from assistant.question import AskKind, Question
 from ingest.facts import Fact, FactKind
 from ingest.numerals import format_value, parse_quantity
-from ingest.sections import display_path
 
 _QUANTITIES = (FactKind.MONEY, FactKind.PERCENT, FactKind.COUNT, FactKind.DURATION, FactKind.NUMBER)
 # "A和B", "A与B", "A还是B", "A跟B", "A vs B": two things set against each other.
@@ -63,7 +62,7 @@ class ComparisonKind:
             citation = cite(sentence)
             if citation not in citations:
                 citations.append(citation)
-                quotes.append(f"「{sentence.text}」\n—— {display_path(sentence.labels, sentence.titles)}")
+                quotes.append(evidence.quote(sentence))
         text = "\n".join(lines) + "\n\n" + "\n".join(quotes)
         return Draft(text, True, citations, [first.fact.text, second.fact.text])
 

@@ -1,10 +1,14 @@
 """Figure questions — an amount, a percentage, a count, a date, a phone number: the figure of the thing asked.
 
-Candidates are the figures of the best sentences. Each is scored by its sentence's
-relevance and by how well the words that govern it match the question: Chinese puts
-what is measured before the figure (完成投资158.72亿元) and, for counts, what is
-counted right after it (665个村(居)民小组). An exact figure is preferred to a hedged
-one; a different figure for the same metric in another section is reported beside it.
+Candidates are the facts of the best sentences (ingest.facts: every figure with the words
+that govern it, the time it holds for and its role). Each is scored by its sentence's
+relevance, by how well its governing words match what the question asks (立案 vs 处理线索,
+实际完成投资 vs 计划投资; a table cell by its row and column headers), by the words around
+it — Chinese puts what is measured before the figure (完成投资158.72亿元) and, for counts,
+what is counted right after it (665个村(居)民小组) — by its time against the question's
+year, and by its role against the question's (计划/实际, 由/到). An exact figure is
+preferred to a hedged one; a different figure for the same metric in another section is
+reported beside it.
 """
 
 from __future__ import annotations
@@ -15,18 +19,25 @@ from dataclasses import dataclass
 from assistant.evidence import ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
-from assistant.kinds.base import Draft, Evidence, cite, quote_block
-from assistant.lexicon import cues
+from assistant.kinds.base import Draft, Evidence, cite
+from assistant.lexicon import cues, question_table
 from assistant.question import AskKind, Question
+from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize
-from ingest.sections import display_path
 
 # Which figures (assistant.figures kinds) can answer each kind of question.
 _ANSWERED_BY = {
     AskKind.MONEY: ("money",), AskKind.PERCENT: ("percent",), AskKind.COUNT: ("count", "number"),
-    AskKind.DATE: ("date", "year"), AskKind.PHONE: ("phone",), AskKind.FIGURE: ("money", "percent", "count"),
+    AskKind.DATE: ("date", "year"), AskKind.PHONE: ("phone",), AskKind.POSTCODE: ("postcode",), AskKind.EMAIL: ("email",),
+    AskKind.FIGURE: ("money", "percent", "count"),
 }
 _SAME_MEASURE = [{"人", "名", "位"}, {"个", "家"}, {"次", "场"}]
+# A fact's kind as a figure kind of this module.
+_FIGURE_KIND = {
+    FactKind.MONEY: "money", FactKind.PERCENT: "percent", FactKind.COUNT: "count", FactKind.DURATION: "count",
+    FactKind.DATE: "date", FactKind.DATE_RANGE: "date", FactKind.YEAR: "year", FactKind.PHONE: "phone",
+    FactKind.POSTCODE: "postcode", FactKind.EMAIL: "email", FactKind.NUMBER: "number", FactKind.ORDINAL: "ordinal",
+}
 _HEDGE_BEFORE = re.compile(r"(超过|突破|逾|约|近|超|达到|达)$")
 _HEDGE_AFTER = re.compile(r"^(以上|左右|以下|以内|余|多)")
 
@@ -37,6 +48,7 @@ class _Candidate:
     span: str
     figure: Figure
     score: float
+    year_ok: bool
 
 
 class FigureKind:
@@ -56,31 +68,44 @@ class FigureKind:
             # What the previous turn answered is not what this turn asks; what it quoted may be.
             lead = evidence.resolved.previous_answer.strip().split("\n", 1)[0]
             excluded |= {f.key for f in find_figures(normalize(lead))}
+        roles = _asked_roles(question.text)
         candidates: list[_Candidate] = []
         for ss in evidence.scored[:40]:
-            figures = ss.sentence.figures
+            facts = evidence.facts_in(ss.sentence)
+            figures = [_figure(f, ss.sentence.start) for f in facts] if facts else ss.sentence.figures
+            by_figure = dict(zip((id(f) for f in figures), facts)) if facts else {}
             for figure in figures:
                 if not self._may_answer(question, figure, figures, excluded):
                     continue
+                fact = by_figure.get(id(figure))
                 local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question)
-                exact = 0.0 if hedged(ss.sentence.text, figure) else settings.exact_bonus
+                exact = 0.0 if hedged(ss.sentence.text, figure) or (fact and fact.hedge) else settings.exact_bonus
                 span = with_hedge(ss.sentence.text, figure)
-                candidates.append(_Candidate(ss, span, figure, ss.score + settings.local_weight * local + exact))
+                score = ss.score + settings.local_weight * local + exact
+                year_ok = ss.year_ok
+                if fact is not None:
+                    score += settings.governor_weight * governor_fit(evidence.focus_terms, fact)
+                    score += settings.role_weight * _role_fit(roles, fact.role)
+                    fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
+                    year_ok = year_ok or (bool(question.years) and fact_year in question.years)
+                    if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
+                        year_ok = False  # the figure's own sentence dates it to another year
+                candidates.append(_Candidate(ss, span, figure, score if year_ok else score * settings.unmatched_year_penalty, year_ok))
         if not candidates:
             return evidence.abstain()
         candidates.sort(key=lambda c: c.score, reverse=True)
         best = candidates[0]
-        if not evidence.answers(best.scored):
+        if not evidence.answers(best.scored, year_ok=best.year_ok):
             return evidence.abstain()
         sentence = best.scored.sentence
         lead = best.span if not question.english else f"{best.span} (according to the notice)"
-        text = f"{lead}\n\n{quote_block(sentence)}"
+        text = f"{lead}\n\n{evidence.quote(sentence)}"
         citations = [cite(sentence)]
         figures = [best.span]
         rival = _rival(best, candidates, settings)
         if rival is not None:
             rs = rival.scored.sentence
-            text += (f"\n\n注意:通报另一处对相近指标的表述不同 —— {display_path(rs.labels, rs.titles)}:"
+            text += (f"\n\n注意:通报另一处对相近指标的表述不同 —— {evidence.where(rs.doc_id, rs.labels, rs.titles)}:"
                      f"「{rs.text}」(其中为 {rival.span})")
             citations.append(cite(rs))
             figures.append(rival.span)
@@ -114,6 +139,44 @@ def _rival(best: _Candidate, candidates: list[_Candidate], settings) -> _Candida
                 and other.score >= settings.rival_score * best.score):
             return other
     return None
+
+
+def governor_fit(terms: Terms, fact: Fact) -> float:
+    """How much of the question the words that govern a fact hold (a table cell: its headers)."""
+    words = f"{fact.governor} {fact.subject}"
+    if fact.table is not None:
+        words += f" {fact.table.row} {fact.table.column} {fact.table.caption}"
+    return coverage(terms, words)
+
+
+def _asked_roles(question: str) -> set[str]:
+    table = question_table("roles")
+    lowered = question.lower()
+    return {role for role, cue_words in table.items() if any(w.lower() in lowered for w in cue_words)}
+
+
+# Roles that answer each other's questions: "计划" is also asked as "目标".
+_ROLE_FAMILY = {"planned": "planned", "target": "planned", "actual": "actual", "from": "from", "to": "to"}
+
+
+def _role_fit(asked: set[str], role: str) -> float:
+    """+1 when the fact's role is the one asked, −1 when it is the other one of its pair."""
+    if not asked or not role:
+        return 0.0
+    families = {_ROLE_FAMILY[r] for r in asked if r in _ROLE_FAMILY}
+    mine = _ROLE_FAMILY.get(role)
+    if mine is None:
+        return 0.0
+    return 1.0 if mine in families else -1.0 if families else 0.0
+
+
+def _figure(fact: Fact, sentence_start: int) -> Figure:
+    """A fact as a figure of its sentence (offsets into the sentence's text)."""
+    kind = _FIGURE_KIND[fact.kind]
+    found = find_figures(normalize(fact.text))
+    key = found[0].key if found and kind not in ("postcode", "email", "ordinal") else f"{kind}:{fact.text}"
+    start = fact.start - sentence_start
+    return Figure(fact.text, start, start + len(fact.text), kind, fact.value, fact.unit, key)
 
 
 def unit_fits(figure: Figure, unit: str) -> bool:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from assistant.answer import Citation
 from assistant.followup import Resolved
-from assistant.kinds.base import Draft, Evidence, cite, quote_block
+from assistant.kinds.base import Draft, Evidence, cite
 from assistant.kinds.listing import section_items
 from assistant.question import AskKind, Question
-from ingest.sections import display_path
 
 
 class ItemKind:
@@ -23,5 +22,5 @@ class ItemKind:
             if start <= top.start < end:
                 quote = notice_text[start:end]
                 citation = Citation(top.doc_id, top.doc_title, section.labels, section.titles, quote, start, end)
-                return Draft(f"「{quote}」\n—— {display_path(section.labels, section.titles)}", True, [citation])
-        return Draft(quote_block(top), True, [cite(top)])
+                return Draft(f"「{quote}」\n—— {evidence.where(top.doc_id, section.labels, section.titles)}", True, [citation])
+        return Draft(evidence.quote(top), True, [cite(top)])

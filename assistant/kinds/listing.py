@@ -6,12 +6,12 @@ import re
 
 from assistant.answer import Citation
 from assistant.followup import Resolved
-from assistant.kinds.base import Draft, Evidence, cite, quote_block
+from assistant.kinds.base import Draft, Evidence, cite
 from assistant.kinds.passage import PassageKind
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question
 from ingest.headings import iter_items
-from ingest.sections import Section, display_path
+from ingest.sections import Section
 
 # An enumerating sentence answers when it scores this share of the best sentence.
 _ENUMERATION_SHARE = 0.75
@@ -35,7 +35,7 @@ class ListKind:
         items = section_items(notice_text, section)
         if len(items) < 2:
             return _enumeration(evidence) or PassageKind().compose(evidence)
-        lines = [f"{display_path(section.labels, section.titles)} 中列出的做法:"]
+        lines = [f"{evidence.where(top.sentence.doc_id, section.labels, section.titles)} 中列出的做法:"]
         citations = [cite(top.sentence)]  # what the question found comes first
         for start, end in items:
             quote = notice_text[start:end]
@@ -51,7 +51,7 @@ def _enumeration(evidence: Evidence) -> Draft | None:
             break
         items = enumerated(ss.sentence.text)
         if len(items) >= 2:
-            lines = ["通报列出:"] + [f"- {item}" for item in items] + ["", quote_block(ss.sentence)]
+            lines = ["通报列出:"] + [f"- {item}" for item in items] + ["", evidence.quote(ss.sentence)]
             return Draft("\n".join(lines), True, [cite(ss.sentence)])
     return None
 

@@ -12,7 +12,7 @@ import re
 from assistant.evidence import coverage
 from assistant.figures import Figure
 from assistant.followup import Resolved
-from assistant.kinds.base import Draft, Evidence, cite, quote_block
+from assistant.kinds.base import Draft, Evidence, cite
 from assistant.kinds.figure import local_fit
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question
@@ -52,4 +52,4 @@ class NameKind:
             return None  # the best sentence names nothing: answer with the passage itself
         if not evidence.answers(best):
             return evidence.abstain()
-        return Draft(f"{span}\n\n{quote_block(best.sentence)}", True, [cite(best.sentence)])
+        return Draft(f"{span}\n\n{evidence.quote(best.sentence)}", True, [cite(best.sentence)])

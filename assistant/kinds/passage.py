@@ -5,7 +5,6 @@ from __future__ import annotations
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
 from assistant.question import AskKind, Question
-from ingest.sections import display_path
 
 # Sentences of the same section join the quote when they score this share of the best.
 _NEIGHBOUR_SHARE = 0.85
@@ -31,5 +30,5 @@ class PassageKind:
             # Sentences apart in the notice are not quoted as if they were one span.
             gap = after.sentence.start - before.sentence.end
             body += ("" if gap <= 1 else "……") + after.sentence.text
-        text = f"通报原文:「{body}」\n—— {display_path(top.sentence.labels, top.sentence.titles)}"
+        text = f"通报原文:「{body}」\n—— {evidence.where(top.sentence.doc_id, top.sentence.labels, top.sentence.titles)}"
         return Draft(text, True, [cite(ss.sentence) for ss in sorted(chosen, key=lambda ss: -ss.score)])

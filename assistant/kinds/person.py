@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.followup import Resolved
-from assistant.kinds.base import Draft, Evidence, cite, quote_block
+from assistant.kinds.base import Draft, Evidence, cite
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question
 
@@ -31,5 +31,5 @@ class PersonKind:
                 and any(_ROLE.search(n) for n, _ in words[max(0, i - 1) : i + 2] if n != w)
             ]
             if names:
-                return Draft(f"{names[0]}\n\n{quote_block(ss.sentence)}", True, [cite(ss.sentence)])
+                return Draft(f"{names[0]}\n\n{evidence.quote(ss.sentence)}", True, [cite(ss.sentence)])
         return evidence.abstain("通报中没有写明此人的姓名")

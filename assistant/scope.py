@@ -1,0 +1,101 @@
+"""Which notices a question reaches: the places it names, "the latest", or all of them.
+
+A notice names its place in its title and opening only (ingest.context keeps them, with
+the short forms people use: 高明区 / 高明); the sentence that holds a figure says 全区.
+So a question's place words are matched against each notice's places, not its
+sentences: a question that names a place is answered only from that place's notices,
+and one that names a place no notice is about is answered "not stated" before any
+sentence of another place can be taken for it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.lexicon import question_table
+
+
+@dataclass(frozen=True)
+class Scope:
+    doc_ids: frozenset[str] | None  # the notices to answer from (None: every notice)
+    places: tuple[str, ...] = ()  # the place words the question names, as written
+    unknown_place: str = ""  # a place the question names that no notice is about
+    several: bool = False  # more than one notice can answer
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[re.Pattern[str], frozenset[str], tuple[str, ...]]:
+    table = question_table("places")
+    suffixes = "|".join(sorted(table["suffixes"], key=len, reverse=True))
+    name = f"[^{table['not_in_name']}\\W\\d]"
+    place = re.compile(rf"(?<![{table['not_before']}])(?P<name>{name}{{2,5}}?(?:{suffixes}))(?![{table['not_after']}])")
+    return place, frozenset(table["not_places"]), tuple(table["latest"])
+
+
+def _places_of(record) -> set[str]:
+    names = set()
+    for place in json.loads(record.places or "[]"):
+        names.add(place.get("name", ""))
+        if len(place.get("short", "")) >= 2:
+            names.add(place["short"])
+    return {n for n in names if n}
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(name: str) -> re.Pattern[str]:
+    """How an English question writes a place: 岚溪 → "Lanxi" (or "Lan Xi")."""
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(name)
+    return re.compile(rf"\b{' ?'.join(syllables)}\b", re.I)
+
+
+def _named_in(question: str, name: str) -> int:
+    """Where `question` names the place `name` (-1: it does not); English questions in pinyin."""
+    at = question.find(name)
+    if at >= 0 or re.search(r"[\u4e00-\u9fff]", question):
+        return at
+    short = re.sub(r"(省|市|区|县|镇|乡)$", "", name)
+    found = _pinyin(short).search(question) if len(short) >= 2 else None
+    return found.start() if found else -1
+
+
+def scope_of(question: str, records, doc_ids: set[str] | None) -> Scope:
+    """The notices `question` reaches among `records` (limited to `doc_ids` when given)."""
+    pool = [r for r in records if doc_ids is None or r.doc_id in doc_ids]
+    by_place: dict[str, set[str]] = {}
+    for record in pool:
+        for name in _places_of(record):
+            by_place.setdefault(name, set()).add(record.doc_id)
+    named, taken = [], [False] * len(question)
+    for name in sorted(by_place, key=len, reverse=True):
+        at = _named_in(question, name)
+        if at >= 0 and not any(taken[at : at + len(name)]):
+            named.append(name)
+            taken[at : at + len(name)] = [True] * len(name)
+    place_rule, not_places, latest_words = _rules()
+    unknown = ""
+    for found in place_rule.finditer(question):
+        word = found.group("name")
+        if any(taken[found.start() : found.end()]) or any(word.endswith(n) for n in not_places):
+            continue
+        # A store written before notices knew their places still has their titles.
+        if not any(word in known or known in word for known in by_place) and not any(word in r.title for r in pool):
+            unknown = word
+            break
+    if named:
+        reached = set.intersection(*(by_place[n] for n in named)) or set.union(*(by_place[n] for n in named))
+    else:
+        reached = {r.doc_id for r in pool}
+    if any(w in question.lower() for w in latest_words) and len(reached) > 1:
+        newest = max(_when(r) for r in pool if r.doc_id in reached)
+        reached = {r.doc_id for r in pool if r.doc_id in reached and _when(r) == newest}
+    limited = frozenset(reached) if (named or doc_ids is not None or len(reached) < len(pool)) else None
+    return Scope(limited, tuple(named), unknown if not named else "", len(reached) > 1)
+
+
+def _when(record) -> str:
+    return record.signed_on or record.published_on or record.year or ""
