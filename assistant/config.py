@@ -54,6 +54,7 @@ class ReaderSettings:
     governor_weight: float = 0.3  # how much the words a fact is the figure of (ingest.facts) weigh
     role_weight: float = 0.3  # a fact whose role (计划/实际, 由/到) is the one asked
     exact_bonus: float = 0.04  # an exact figure is preferred to a hedged one ("超过150亿元")
+    across_share: float = 0.85  # another notice's figure is listed beside the best when it scores this share of it
     rival_lexical: float = 0.9  # a rival figure in another section: its sentence covers this much of the best's
     rival_score: float = 0.85
     unmatched_year_penalty: float = 0.6  # a sentence that holds none of the question's years

@@ -54,7 +54,7 @@ def classify(question: Question, resolved: Resolved) -> Question:
 def compose(evidence: Evidence) -> Draft:
     """The answer of the question's kind, or of the next kind in line that recognises it."""
     if not evidence.scored:
-        return Draft("通报中没有找到与这个问题相关的内容。", found=False)
+        return Draft(evidence.say("通报中没有找到与这个问题相关的内容。", "Nothing in the notices is about this."), found=False)
     question, resolved = evidence.question, evidence.resolved
     first = next(i for i, k in enumerate(KINDS) if k.kind == question.kind)
     for kind in KINDS[first:]:

@@ -54,6 +54,10 @@ class Evidence:
     terms_for: Callable[[str], Terms]  # the weighted words of any part of the question
     several_notices: bool = False  # the question reaches more than one notice: every quote names its own
 
+    def say(self, chinese: str, english: str) -> str:
+        """The reader's own words in the question's language (quotes stay in the notice's)."""
+        return english if self.question.english else chinese
+
     def where(self, doc_id: str, labels: tuple[str, ...], titles: tuple[str, ...]) -> str:
         """The section path, after the notice's name when several notices could have answered."""
         path = display_path(labels, titles)

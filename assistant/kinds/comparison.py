@@ -55,7 +55,7 @@ class ComparisonKind:
             return evidence.abstain()
         lines = [f"{_label(first)}:{first.fact.text};{_label(second)}:{second.fact.text}"]
         arithmetic = _arithmetic(first.fact, second.fact, ratio="倍" in evidence.question.text or "times" in evidence.question.text)
-        lines.append(arithmetic or "(两个数字单位不同,不直接相减)")
+        lines.append(arithmetic or evidence.say("(两个数字单位不同,不直接相减)", "(the two figures have different units; not subtracted)"))
         citations, quotes = [], []
         for found in (first, second):
             sentence = found.scored.sentence

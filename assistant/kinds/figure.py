@@ -97,6 +97,10 @@ class FigureKind:
         best = candidates[0]
         if not evidence.answers(best.scored, year_ok=best.year_ok):
             return evidence.abstain()
+        if evidence.several_notices:
+            across = _per_notice(evidence, best, candidates)
+            if len(across) > 1:
+                return _across(evidence, across)
         sentence = best.scored.sentence
         lead = best.span if not question.english else f"{best.span} (according to the notice)"
         text = f"{lead}\n\n{evidence.quote(sentence)}"
@@ -105,8 +109,11 @@ class FigureKind:
         rival = _rival(best, candidates, settings)
         if rival is not None:
             rs = rival.scored.sentence
-            text += (f"\n\n注意:通报另一处对相近指标的表述不同 —— {evidence.where(rs.doc_id, rs.labels, rs.titles)}:"
-                     f"「{rs.text}」(其中为 {rival.span})")
+            where = evidence.where(rs.doc_id, rs.labels, rs.titles)
+            text += evidence.say(
+                f"\n\n注意:通报另一处对相近指标的表述不同 —— {where}:「{rs.text}」(其中为 {rival.span})",
+                f"\n\nNote: elsewhere the notice gives a different figure for a similar metric — {where}:「{rs.text}」({rival.span})",
+            )
             citations.append(cite(rs))
             figures.append(rival.span)
         return Draft(text, True, citations, figures)
@@ -127,12 +134,39 @@ class FigureKind:
         return True
 
 
+def _per_notice(evidence: Evidence, best: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Each notice's best figure, when other notices answer the question about as well as the best."""
+    chosen: dict[str, _Candidate] = {}
+    for candidate in candidates:
+        doc = candidate.scored.sentence.doc_id
+        if doc in chosen or candidate.score < evidence.settings.across_share * best.score:
+            continue
+        if evidence.answers(candidate.scored, year_ok=candidate.year_ok):
+            chosen[doc] = candidate
+    return list(chosen.values())
+
+
+def _across(evidence: Evidence, found: list[_Candidate]) -> Draft:
+    """One figure per notice, each labelled by its notice and quoted: never one picked silently."""
+    english = evidence.question.english
+    lines = ["Each notice gives its own figure:" if english else "多份通报都有这个数字,分别为:"]
+    quotes, citations, figures = [], [], []
+    for c in sorted(found, key=lambda c: evidence.shelf.notice_name(c.scored.sentence.doc_id)):
+        sentence = c.scored.sentence
+        lines.append(f"- {evidence.shelf.notice_name(sentence.doc_id)}:{c.span}")
+        quotes.append(evidence.quote(sentence))
+        citations.append(cite(sentence))
+        figures.append(c.span)
+    return Draft("\n".join(lines) + "\n\n" + "\n".join(quotes), True, citations, figures)
+
+
 def _rival(best: _Candidate, candidates: list[_Candidate], settings) -> _Candidate | None:
     """The same metric with a different figure in another section, worth a warning."""
     for other in candidates[1:8]:
         same_metric = (
             other.figure.kind == best.figure.kind
             and other.figure.key != best.figure.key
+            and other.scored.sentence.doc_id == best.scored.sentence.doc_id
             and other.scored.sentence.labels != best.scored.sentence.labels
         )
         if (same_metric and other.scored.lexical >= settings.rival_lexical * best.scored.lexical

@@ -35,7 +35,8 @@ class ListKind:
         items = section_items(notice_text, section)
         if len(items) < 2:
             return _enumeration(evidence) or PassageKind().compose(evidence)
-        lines = [f"{evidence.where(top.sentence.doc_id, section.labels, section.titles)} 中列出的做法:"]
+        where = evidence.where(top.sentence.doc_id, section.labels, section.titles)
+        lines = [evidence.say(f"{where} 中列出的做法:", f"What {where} lists:")]
         citations = [cite(top.sentence)]  # what the question found comes first
         for start, end in items:
             quote = notice_text[start:end]
@@ -51,7 +52,7 @@ def _enumeration(evidence: Evidence) -> Draft | None:
             break
         items = enumerated(ss.sentence.text)
         if len(items) >= 2:
-            lines = ["通报列出:"] + [f"- {item}" for item in items] + ["", evidence.quote(ss.sentence)]
+            lines = [evidence.say("通报列出:", "The notice lists:")] + [f"- {item}" for item in items] + ["", evidence.quote(ss.sentence)]
             return Draft("\n".join(lines), True, [cite(ss.sentence)])
     return None
 

@@ -30,5 +30,5 @@ class PassageKind:
             # Sentences apart in the notice are not quoted as if they were one span.
             gap = after.sentence.start - before.sentence.end
             body += ("" if gap <= 1 else "……") + after.sentence.text
-        text = f"通报原文:「{body}」\n—— {evidence.where(top.sentence.doc_id, top.sentence.labels, top.sentence.titles)}"
+        text = f"{evidence.say('通报原文:', 'The notice says:')}「{body}」\n—— {evidence.where(top.sentence.doc_id, top.sentence.labels, top.sentence.titles)}"
         return Draft(text, True, [cite(ss.sentence) for ss in sorted(chosen, key=lambda ss: -ss.score)])

@@ -29,4 +29,4 @@ class SignatureKind:
         section, _ = evidence.shelf.section_at(top.doc_id, start)
         quote = notice_text[start:end]
         citation = Citation(top.doc_id, top.doc_title, section.labels, section.titles, quote, start, end)
-        return Draft(f"{quote}\n\n(通报末尾的落款日期)", True, [citation], [quote])
+        return Draft(f"{quote}\n\n{evidence.say('(通报末尾的落款日期)', '(the date the notice is signed with)')}", True, [citation], [quote])
