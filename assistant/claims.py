@@ -31,8 +31,8 @@ from pathlib import Path
 
 from assistant.answer import Citation, Passage
 from assistant.figures import Figure, find_figures, normalize
+from assistant.llm import NOT_IN_NOTICE
 
-NOT_IN_NOTICE = "【未载明】"
 _META_WORDS = Path(__file__).resolve().parent / "data" / "claim_meta_words.txt"
 
 _MARKER = re.compile(r"\[\s*(\d{1,2}(?:\s*[,、-]\s*\d{1,2})*)\s*\]")
@@ -236,6 +236,7 @@ class ClaimChecker:
         self._numbers: dict[int, int] = {}  # passage index → marker number shown
         self._cited: list[_Sentence] = []
         self._asked_checked = False
+        self.abstained = False  # a claim said 【未载明】: the notices do not hold the answer
 
     # -- one claim ---------------------------------------------------------------
 
@@ -245,6 +246,7 @@ class ClaimChecker:
         cited = [n - 1 for n in markers if 1 <= n <= len(self.passages)]
         body = _MARKER.sub(" ", raw)
         abstains = NOT_IN_NOTICE in body
+        self.abstained = self.abstained or abstains
         body = body.replace(NOT_IN_NOTICE, " ")
         section = _SECTION_CLAIM.search(body)
         claimed_section = _labels(section.group("labels")) if section else ()

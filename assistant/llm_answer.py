@@ -22,7 +22,7 @@ from assistant.answer import Answer, Citation, text_chunks
 from assistant.claims import ClaimChecker, complete_claims
 from assistant.config import LLMSettings
 from assistant.figures import find_figures, normalize
-from assistant.llm import NOT_IN_NOTICE, ChatModel, LLMError
+from assistant.llm import ChatModel, LLMError
 from ingest.sections import display_path
 
 
@@ -86,16 +86,15 @@ class LLMTurn:
         except LLMError as exc:
             yield from _fallback(offline, shown, f"大模型不可用:{exc}", [])
             return
-        text = shown.strip()
-        if not text or text == NOT_IN_NOTICE:
+        text = shown
+        if not text.strip():
             reason = "大模型的回答为空" if not buffer.strip() else "大模型回答的每一句都未能在所引原文中核实"
             yield from _fallback(offline, shown, "; ".join([reason, *left_out]) if left_out else reason, [])
             return
-        found = NOT_IN_NOTICE not in text
         yield Answer(
             question=offline.question,
-            text=text.replace(NOT_IN_NOTICE, "").strip(),
-            found=found,
+            text=text,
+            found=not checker.abstained,
             citations=checker.citations(self._title),
             answerer=f"llm:{self.answerer.settings.model}",
             standalone_question=offline.standalone_question,
