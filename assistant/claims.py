@@ -248,9 +248,8 @@ class ClaimChecker:
         abstains = NOT_IN_NOTICE in body
         self.abstained = self.abstained or abstains
         body = body.replace(NOT_IN_NOTICE, " ")
-        section = _SECTION_CLAIM.search(body)
-        claimed_section = _labels(section.group("labels")) if section else ()
-        analysed = body[: section.start()] + " " * (section.end() - section.start()) + body[section.end() :] if section else body
+        sections = list(_SECTION_CLAIM.finditer(body))
+        analysed = _SECTION_CLAIM.sub(lambda m: " " * len(m.group()), body)
         order = cited + [i for i in range(len(self.passages)) if i not in cited]
         stated = _facts(analysed)
         supporting: list[_Sentence] = []
@@ -287,8 +286,9 @@ class ClaimChecker:
             if _share(words, held) < self.settings.content_share:
                 reason = f"大模型有一句话在所引原文中找不到依据:「{_MARKER.sub('', claim.text).strip()[:40]}」"
                 return Verdict(False, bool(supporting), reason=reason)
-        if claimed_section and not any(_in_order(claimed_section, self.passages[i].section_path) for i in passages):
-            return Verdict(False, True, reason=f"大模型所说的章节“{section.group('labels').strip()}”与所引原文的章节不符")
+        for section in sections:
+            if not any(_in_order(_labels(section.group("labels")), self.passages[i].section_path) for i in passages):
+                return Verdict(False, True, reason=f"大模型所说的章节“{section.group('labels').strip()}”与所引原文的章节不符")
         if not supporting and passages:
             supporting = [self._closest_sentence(words, passages[0])]
         return Verdict(True, text=self._shown(claim.text, len(self.passages), supporting))

@@ -179,7 +179,7 @@ def ask_case(case: Case, server, make_bot: Callable[[str, float], object], notic
         user = request.message("user")
         number = cited_number(user, item.evidence)
         passage = passages_of(user)[number - 1] if number else ""
-        right = right_answer(item, number or 1, passage, with_section=kind in ("right", "wrong_section"))
+        right = right_answer(item, number or 1, passage, with_section=kind == "right")
         if kind in WRONG_KINDS:
             faulty = mutate(kind, item, right, notice, passage)
             made["wrong"] = faulty[1] if faulty else ""
