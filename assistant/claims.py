@@ -40,6 +40,7 @@ _OPEN_MARKER = re.compile(r"\[[\d\s,、-]*$")  # a marker still arriving
 _CLAIM_END = re.compile(r"[。!?;！？；\n]")
 _CLAUSE_END = re.compile(r"[,;:、。!?\n]")
 _CN = "一二三四五六七八九十"
+_MAGNITUDES = ("万", "亿", "千", "万亿")
 _LABEL = re.compile(
     rf"第(?P<part>[{_CN}]+)部分|(?P<aspect>第[{_CN}]+方面问题)|第(?P<aspect2>[{_CN}]+)方面"
     rf"|(?P<top>[{_CN}]+)(?:、|(?=\s*(?:›|>|\)|$)))|(?P<paren>\([{_CN}]+\))|(?P<paren_num>\(\d{{1,2}}\))|(?P<num>\d{{1,2}}\.)(?!\d)|(?P<circled>[①-⑳])"
@@ -137,26 +138,16 @@ def _facts(text: str) -> list[Figure]:
     return [f for f in find_figures(text) if not (f.kind == "count" and not f.text[0].isdigit() and (f.value or 0) <= 2)]
 
 
-def _scale_after(text: str, figure: Figure) -> tuple[float, str]:
-    """A bare number's magnitude written after it ("158.72万", "142万家", "599.8亿"): (scale, unit after)."""
-    found = re.match(r"(万亿|亿|万|千)([\u4e00-\u9fff%]?)", text[figure.end : figure.end + 3])
-    if figure.kind != "number" or not found:
-        return 1.0, ""
-    return {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[found.group(1)], found.group(2)
-
-
-def _quantity(text: str, figure: Figure) -> tuple[str, float | None, str]:
+def _quantity(figure: Figure) -> tuple[str, float | None, str]:
     """(kind, value in base units, unit) so that equal triples are the same quantity."""
     if figure.kind in ("date", "year", "phone"):
         return figure.kind, None, figure.key
-    scale, unit_after = _scale_after(text, figure)
-    value = (figure.value or 0.0) * scale
     unit = figure.unit
-    if figure.kind == "count" and unit.startswith("万") and len(unit) > 1:
-        value, unit = value * 1e4, unit[1:]
-    if scale != 1.0:
-        return ("magnitude", value, unit_after)
-    return figure.kind, value, unit
+    if figure.kind == "number" and unit in _MAGNITUDES:  # 158.72万, 599.8亿: find_figures scaled the value
+        return "magnitude", figure.value, ""
+    if figure.kind == "count" and unit[:1] in _MAGNITUDES and len(unit) > 1:  # 142万家: 1420000 家
+        return "count", figure.value, unit[1:]
+    return figure.kind, figure.value, unit
 
 
 def _plain(figure: Figure) -> str:
@@ -165,8 +156,8 @@ def _plain(figure: Figure) -> str:
 
 
 def _same(claim_text: str, stated: Figure, source_text: str, fact: Figure) -> bool:
-    kind, value, unit = _quantity(claim_text, stated)
-    fkind, fvalue, funit = _quantity(source_text, fact)
+    kind, value, unit = _quantity(stated)
+    fkind, fvalue, funit = _quantity(fact)
     if kind in ("date", "year", "phone"):
         return fkind == kind and funit == unit
     if fvalue is None:
