@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from ingest.sections import display_path
@@ -80,3 +82,8 @@ class Answer:
             "passages": [p.to_dict() for p in self.passages],
             "elapsed_ms": round(self.elapsed_ms, 2),
         }
+
+
+def text_chunks(text: str) -> Iterator[str]:
+    """A finished answer text, streamed a line at a time so surfaces render it progressively."""
+    yield from re.findall(r"[^\n]*\n|[^\n]+$", text)

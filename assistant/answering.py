@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant import kinds
-from assistant.answer import Answer, Citation, Passage
+from assistant.answer import Answer, Passage, text_chunks
 from assistant.config import Settings
 from assistant.evidence import ScoredSentence, Sentence, question_terms, score_sentences, split_sentences
-from assistant.figures import find_figures, normalize, unverified_figures
+from assistant.figures import find_figures, normalize
 from assistant.followup import Resolved, resolve
-from assistant.kinds.base import Draft, Evidence, cite, silence
+from assistant.kinds.base import Draft, Evidence, silence
 from assistant.lexicon import chinese_keywords
+from assistant.llm_answer import LLMAnswerer, LLMTurn
 from assistant.question import AskKind, Question, analyse, clean
 from assistant.retrieval import HybridRetriever
 from assistant.scope import Scope, scope_of
@@ -30,9 +31,6 @@ from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
 from ingest.sections import Section, display_path, parse_sections
 
-# The streamed LLM text is held back by this many characters, so a figure is
-# complete (and checked) before any of it is shown.
-HOLD_BACK = 16
 
 
 def build_answerer(settings: Settings, store, embed_model) -> "Answerer":
@@ -46,7 +44,7 @@ class Answerer:
         self.embed_model = embed_model
         self._sections: dict[tuple[str, str], list[Section]] = {}
         self._facts: dict[tuple[str, str], tuple[list[int], list]] = {}
-        self._chat_model = None
+        self.llm = LLMAnswerer(settings.llm, self.store) if settings.llm.enabled else None
         self._corpus: tuple[str, str] = ("", "")
 
     @property
@@ -57,7 +55,8 @@ class Answerer:
 
     def stream(self, raw_question: str, history: list[dict], doc_ids: set[str] | None) -> Iterator[str | Answer]:
         text = clean(raw_question)
-        resolved = self._resolve(text, history)
+        turn = self.llm.turn() if self.llm else None  # the LLM's deadline counts from the question
+        resolved = self._resolve(text, history, turn)
         question = _analyse(resolved, text)
         scope = self._scope(resolved, doc_ids)
         # The places have chosen the notices; in a sentence they are never written (全区), so as
@@ -93,10 +92,10 @@ class Answerer:
             figures=draft.figures,
             passages=passages,
         )
-        if self.settings.llm.enabled and draft.found:
-            yield from self._llm_answer(answer, draft, scored, resolved)
+        if turn and draft.found:
+            yield from turn.answer(answer)
             return
-        yield from _chunks(answer.text)
+        yield from text_chunks(answer.text)
         yield answer
 
     def _scope(self, resolved: Resolved, doc_ids: set[str] | None) -> Scope:
@@ -108,16 +107,12 @@ class Answerer:
                 return own
         return scope_of(resolved.question, records, doc_ids)
 
-    def _resolve(self, text: str, history: list[dict]) -> Resolved:
+    def _resolve(self, text: str, history: list[dict], turn: LLMTurn | None) -> Resolved:
         resolved = resolve(text, history)
-        if resolved.is_followup and not resolved.item and self.settings.llm.enabled:
-            from assistant.llm import LLMError
-
-            try:
-                rewritten = self.chat_model.rewrite(text, history)
+        if resolved.is_followup and not resolved.item and turn:
+            rewritten = turn.rewrite(text, history)  # None: the rule-based rewrite stands
+            if rewritten:
                 return Resolved(rewritten, resolved.focus, True, resolved.previous_answer, resolved.previous_question)
-            except LLMError:
-                pass  # the rule-based rewrite stands
         return resolved
 
     def _terms_for(self, text: str):
@@ -138,72 +133,6 @@ class Answerer:
         if resolved.is_followup and resolved.previous_answer:
             scored = _continue_from(scored, resolved.previous_answer)
         return scored, terms, focus_terms
-
-    # -- the LLM path -----------------------------------------------------------
-
-    @property
-    def chat_model(self):
-        if self._chat_model is None:
-            from assistant.llm import ChatModel
-
-            self._chat_model = ChatModel(self.settings.llm)
-        return self._chat_model
-
-    def _llm_answer(self, offline: Answer, draft: Draft, scored: list[ScoredSentence], resolved: Resolved) -> Iterator[str | Answer]:
-        from assistant.llm import NOT_IN_NOTICE, LLMError
-
-        pool = [ss.sentence for ss in scored]
-        quotes = [s.text for s in pool]
-        context = [f"({p.doc_id} | {display_path(p.section_path, p.section_titles)})\n{p.text}" for p in offline.passages]
-        buffer, shown = "", 0
-        try:
-            for delta in self.chat_model.stream_answer(resolved.question, context):
-                buffer += delta
-                safe = max(shown, len(buffer) - HOLD_BACK)
-                safe = _figure_safe_boundary(buffer, safe)
-                if safe > shown:
-                    bad = unverified_figures(buffer[:safe], quotes)
-                    if bad:
-                        yield from self._fallback(offline, buffer[:shown], f"the model stated figures no quote holds: {', '.join(bad)}", bad)
-                        return
-                    yield buffer[shown:safe]
-                    shown = safe
-        except LLMError as exc:
-            yield from self._fallback(offline, buffer[:shown], f"LLM unavailable: {exc}", [])
-            return
-        text = buffer.strip()
-        if not text:
-            yield from self._fallback(offline, buffer[:shown], "the model returned an empty answer", [])
-            return
-        bad = unverified_figures(text, quotes)
-        if bad:
-            yield from self._fallback(offline, buffer[:shown], f"the model stated figures no quote holds: {', '.join(bad)}", bad)
-            return
-        if len(buffer) > shown:
-            yield buffer[shown:]
-        found = NOT_IN_NOTICE not in text
-        citations = _citations_for(text, pool) or offline.citations
-        yield Answer(
-            question=offline.question,
-            text=text.replace(NOT_IN_NOTICE, "").strip() if found else text.replace(NOT_IN_NOTICE, "").strip(),
-            found=found,
-            citations=citations,
-            answerer=self.name,
-            standalone_question=offline.standalone_question,
-            figures=[f.text for f in find_figures(normalize(text)) if f.kind != "number"],
-            passages=offline.passages,
-        )
-
-    def _fallback(self, offline: Answer, shown: str, reason: str, bad: list[str]) -> Iterator[str | Answer]:
-        """The offline answer instead; what was already streamed (all of it verified) stays in front."""
-        text = offline.text
-        if shown:
-            text = f"\n\n(模型的回答未能完成核验,以下为离线答案)\n\n{offline.text}"
-        yield from _chunks(text)
-        offline.text = shown + text
-        offline.fallback_reason = reason
-        offline.unverified_figures = bad
-        yield offline
 
     def _corpus_has(self, word: str) -> bool:
         """Whether any ingested notice contains `word` (to tell "not in the notices" from "not found")."""
@@ -325,31 +254,3 @@ def _continue_from(scored: list[ScoredSentence], previous_answer: str) -> list[S
         if shares_figure or quoted:
             ss.score += 0.15
     return sorted(scored, key=lambda ss: ss.score, reverse=True)
-
-
-def _citations_for(text: str, pool: list[Sentence]) -> list[Citation]:
-    """The sentences that hold the figures an LLM answer states, in the order it states them."""
-    citations: list[Citation] = []
-    for figure in find_figures(normalize(text)):
-        if figure.kind == "number":
-            continue
-        for sentence in pool:
-            if not unverified_figures(figure.text, [sentence.text]):
-                citation = cite(sentence)
-                if citation not in citations:
-                    citations.append(citation)
-                break
-    return citations
-
-
-def _figure_safe_boundary(text: str, end: int) -> int:
-    """Move `end` back so it does not cut a figure (digits, decimals, units) in two."""
-    while end > 0 and re.match(r"[\d.,%亿万千百十元年月日个家人次条项宗亩公里\w]", text[end - 1 : end]) and re.match(r"[\d.,%亿万千元年月日]", text[end : end + 1] or " "):
-        end -= 1
-    return end
-
-
-def _chunks(text: str) -> Iterator[str]:
-    """The offline answer, streamed a line at a time so surfaces render it progressively."""
-    for line in re.findall(r"[^\n]*\n|[^\n]+$", text):
-        yield line

@@ -31,7 +31,9 @@ class LLMSettings:
     model: str | None = None
     base_url: str | None = None
     api_key: str | None = None
-    timeout_s: float = 30.0
+    timeout_s: float = 30.0  # per read: how long one wait for the endpoint may last
+    deadline_s: float = 30.0  # per answer: the follow-up rewrite and the whole streamed answer together
+    rewrite_share: float = 0.5  # of the deadline left, what a follow-up rewrite may use (the answer needs the rest)
     context_window: int = 32768
 
     @property
@@ -75,6 +77,7 @@ class Settings(StoreSettings):
             base_url=env.get("OPENAI_BASE_URL") or None,
             api_key=env.get("OPENAI_API_KEY") or None,
             timeout_s=_env_float("ASSISTANT_LLM_TIMEOUT", 30.0),
+            deadline_s=_env_float("ASSISTANT_LLM_DEADLINE", 30.0),
         )
         embedding = EmbeddingSettings(
             model=env.get("ASSISTANT_EMBED_MODEL") or EmbeddingSettings.model,

@@ -9,7 +9,8 @@ prompt) and that it sent nothing when it should not have.
 
 A test scripts the replies with `server.reply_with(fn)`, where `fn(request)` returns
 a `Reply`: the text to send (split into chunks when streaming), a delay before the
-headers (to make the client time out), or a raw body (to send garbage).
+headers (to make the client time out), a delay between chunks, a raw body (to send
+garbage), an HTTP error status, or a stream cut off before its end marker.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Reply:
     delay_s: float = 0.0  # sleep before answering at all
     raw_body: bytes | None = None  # sent as is, with status 200, instead of a well-formed reply
     chunk_delay_s: float = 0.0
+    status: int = 200  # another status answers with an OpenAI-style error body
+    end_marker: bool = True  # False: the stream stops with neither a finish_reason nor [DONE] (a cut-off stream)
 
     def pieces(self) -> list[str]:
         if self.chunks:
@@ -124,7 +127,9 @@ class OpenAIServer:
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 try:
-                    if reply.raw_body is not None:
+                    if reply.status != 200:
+                        self._send(reply.status, json.dumps({"error": {"message": "scripted failure", "type": "server_error"}}).encode())
+                    elif reply.raw_body is not None:
                         self._send(200, reply.raw_body, "text/plain")
                     elif request.stream:
                         self._stream(reply, body.get("model") or server.model)
@@ -151,8 +156,9 @@ class OpenAIServer:
                     self._event(_chunk(delta, None, model))
                     if reply.chunk_delay_s:
                         time.sleep(reply.chunk_delay_s)
-                self._event(_chunk({}, "stop", model))
-                self.wfile.write(b"data: [DONE]\n\n")
+                if reply.end_marker:
+                    self._event(_chunk({}, "stop", model))
+                    self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True
 
