@@ -305,10 +305,10 @@ def eval_settings(home: Path | str | None, answerer: str) -> Settings:
 def run_cli(home, set_paths: Sequence[Path], answerer: str, json_out: Path | None, chart: Path | None) -> dict:
     """`assistant eval`: run, print the table, write the JSON report and the chart."""
     from assistant.api import Assistant
-    from assistant.cli import _progress_bar
+    from assistant.progress import progress_bar
 
     bot = Assistant(settings=eval_settings(home, answerer))
-    report = run_eval(bot, list(set_paths) or default_sets(), progress=True, ingest_progress=_progress_bar())
+    report = run_eval(bot, list(set_paths) or default_sets(), progress=True, ingest_progress=progress_bar())
     print(format_table(report))
     json_out = Path(json_out) if json_out else REPORTS_DIR / f"eval-{answerer}.json"
     chart = Path(chart) if chart else json_out.with_suffix(".png")
