@@ -11,11 +11,12 @@ import json
 import logging
 import re
 import shutil
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from ingest.textnorm import normalize as _fold
 
 STOPWORDS = frozenset(
     "的 了 和 与 及 是 在 等 对 将 把 被 为 以 于 并 或 其 之 也 都 而 就 有 中 上 下 个 年 月 日 "
@@ -36,7 +37,7 @@ def _jieba():
 
 def normalize(text: str) -> str:
     """Full-width digits and letters to half-width, lower case: what both sides of a match see."""
-    return unicodedata.normalize("NFKC", text).lower()
+    return _fold(text).lower()
 
 
 def tokenize(text: str, segmenter=None) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import NoticeError
+from ingest.facts import extract_facts
 from ingest.notice import Notice, find_notice_files, read_notice
 from ingest.sections import parse_sections
 from ingest.store import NoticeRecord, NoticeStore, version_of
@@ -89,8 +90,9 @@ def ingest(
             continue
         nodes = _parse(notice, chunk_tokens)
         embedded = _embed(embed_model(), nodes, notice.title, progress)
-        sections = sum(1 for s in parse_sections(notice.text) if s.labels)
-        store.replace(notice, nodes, sections)
+        parsed = parse_sections(notice.text)
+        sections = sum(1 for s in parsed if s.labels)
+        store.replace(notice, nodes, sections, derived={"facts": stored_facts(notice, parsed)})
         report.notices.append(
             IngestedNotice(
                 notice.doc_id,
@@ -106,6 +108,16 @@ def ingest(
     if report.changed:
         store.keyword_index()  # once for the batch, so the first question does not pay for it
     return report
+
+
+def stored_facts(notice: Notice, sections=None) -> list[dict]:
+    """The notice's facts as stored with its version, each with the section path it sits in."""
+    sections = sections if sections is not None else parse_sections(notice.text)
+    out = []
+    for fact in extract_facts(notice.text, notice_date=notice.signed_on or notice.published_on):
+        section = next((s for s in reversed(sections) if s.start <= fact.start), None)
+        out.append({**fact.to_dict(), "section_labels": list(section.labels) if section else []})
+    return out
 
 
 def _parse(notice: Notice, chunk_tokens: int) -> list:

@@ -132,6 +132,18 @@ class NoticeStore:
                 self._bundles[doc_id] = unpack_bundle(got["documents"][0])
             return self._bundles[doc_id]
 
+    def facts(self, doc_id: str) -> list:
+        """The notice's facts as ingest stored them; computed from the text for a store written
+        before facts were stored (and kept with the bundle, so once per process)."""
+        from ingest.facts import Fact, extract_facts
+
+        bundle = self.notice_bundle(doc_id)
+        if "facts" not in bundle:
+            record = self.document(doc_id)
+            notice_date = (record.signed_on or record.published_on) if record else ""
+            bundle["facts"] = [f.to_dict() for f in extract_facts(bundle["text"], notice_date=notice_date)]
+        return [Fact.from_dict(f) for f in bundle["facts"]]
+
     def vector_store(self):
         if self._vector_store is None:
             from llama_index.vector_stores.chroma import ChromaVectorStore

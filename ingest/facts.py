@@ -1,0 +1,531 @@
+"""Facts: every figure of a notice with what it is the figure of, and the time it holds for.
+
+A question "立案多少件" over "处理线索34件、立案19件" must get 19件, the figure *governed by*
+立案; "实际完成多少" over "计划投资42.2亿元,实际完成投资45.83亿元" the figure whose role is
+actual. So each figure found by `ingest.numerals` becomes a `Fact` carrying the words that
+govern it, its clause and sentence, its time (the sentence's year, 截至…, …以来, a year inherited
+from the paragraph or a heading, else the notice's date), its role, the figure it is a part of
+(其中…), and for pipe-table cells the row and column headers. Structures that share one
+metric over several figures — `分别为` enumerations, `由A提高到B`, ranges — give each figure
+its own governor. Offsets point into the text given, exactly: `text[f.start:f.end] == f.text`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
+from functools import lru_cache
+
+from ingest import numerals as nm
+from ingest.textnorm import normalize_with_map
+
+
+class FactKind(str, Enum):
+    MONEY = "money"
+    PERCENT = "percent"
+    COUNT = "count"
+    DATE = "date"
+    YEAR = "year"
+    DATE_RANGE = "date_range"
+    DURATION = "duration"
+    ORDINAL = "ordinal"
+    PHONE = "phone"
+    POSTCODE = "postcode"
+    EMAIL = "email"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class TableCell:
+    caption: str
+    row: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: FactKind
+    text: str
+    start: int
+    end: int
+    value: float | None
+    unit: str
+    date: str
+    hedge: str
+    governor: str
+    subject: str
+    clause_start: int
+    clause_end: int
+    sentence_start: int
+    sentence_end: int
+    time: str
+    time_basis: str
+    role: str
+    part_of: int | None
+    table: TableCell | None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Fact":
+        """Extra keys (a stored fact's `section_labels`) are ignored."""
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields["kind"] = FactKind(fields["kind"])
+        fields["table"] = TableCell(**fields["table"]) if fields.get("table") else None
+        return cls(**fields)
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict:
+    words = nm.lexicon().words
+
+    def alt(items):
+        return "|".join(re.escape(w) for w in sorted(set(items), key=len, reverse=True))
+
+    return {
+        **words,
+        "filler_edge": re.compile(rf"^(?:{alt(words['fillers'])}|[\s、,.:;“”\"'()《》])+|(?:{alt(words['fillers'])}|[\s、,.:;“”\"'()《》])+$"),
+        "respectively_re": re.compile(alt(words["respectively"])),
+        "enum_split": re.compile(alt(words["enumeration_separators"])),
+        "to_re": re.compile(rf"\s?(?:{alt(words['to_words'])})\s?"),
+        "from_re": re.compile(rf"(?:{alt(words['from_words'])})\s?$"),
+        "as_of_re": re.compile(rf"(?:{alt(words['as_of_words'])})\s?$"),
+        "since_re": re.compile(rf"\s?(?:{alt(words['since_words'])})"),
+        "enum_gap": re.compile(rf"\s?(?:{alt(words['enumeration_separators'])}|,)?\s?"),
+    }
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+_NOUNISH = ("n", "vn", "a", "ad", "an", "b", "j", "l", "nz", "eng", "ng")
+_KEEP_IN_NOUN = set("()“”")
+_SENTENCE_END = re.compile(r"[。!?;]")
+_CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|:")
+_UNIT_IN_HEADER = re.compile(r"[((]([^()()]+)[))]\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
+_NUMERAL_CHARS = set("0123456789零〇一二两三四五六七八九十百千第")
+
+
+def _clean(words: str) -> str:
+    return _words()["filler_edge"].sub("", words).strip()
+
+
+def _noun_phrase(snippet: str) -> str:
+    """The noun phrase `snippet` starts with: 具体问题 of 具体问题均已整改."""
+    snippet = snippet[:30]
+    out = ""
+    for word, flag in _posseg().cut(snippet):
+        if word in _KEEP_IN_NOUN or flag.startswith(_NOUNISH):
+            out += word
+            continue
+        break
+    return out.strip("()“”")
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A fact while its sentence is read, in normalised offsets."""
+
+    n: nm.Numeral
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+    governor: str = ""
+    subject: str = ""
+    role: str = ""
+    part_of: int | None = None  # index into the drafts of the whole text
+    time: str = ""
+    time_basis: str = ""
+    table: TableCell | None = None
+    unit: str | None = None  # overrides n.unit (table header units)
+    value: float | None = None
+    kind: str | None = None
+    date: str | None = None
+
+
+def extract_facts(text: str, *, notice_date: str = "") -> list[Fact]:
+    norm, omap = normalize_with_map(text)
+    scan_text = _blank_enumerators(text, norm, omap)
+    drafts: list[_Draft] = []
+    context = {"heading": "", "notice": notice_date[:4] if re.match(r"\d{4}", notice_date or "") else ""}
+    lines = _lines(scan_text)
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        if _is_table_row(line):
+            j = i
+            while j < len(lines) and _is_table_row(lines[j][1]):
+                j += 1
+            caption = lines[i - 1][1].strip() if i > 0 and not _is_table_row(lines[i - 1][1]) else ""
+            _read_table(scan_text, lines[i:j], caption, context, drafts)
+            i = j
+            continue
+        _read_paragraph(scan_text, start, line, context, drafts)
+        i += 1
+    return [_finish(text, omap, d) for d in drafts]
+
+
+def _blank_enumerators(text: str, norm: str, omap) -> str:
+    """①, ⒈, ⑴ fold to digits; as list markers they must not join the figure after them
+    (①2020年 is not 12020年), so their foldings are blanked in the text the scanner reads."""
+    chars = list(norm)
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) == "No" and not ch.isascii():
+            s = omap.to_normalized(i)
+            e = omap.to_normalized(i + 1) if i + 1 < len(text) else len(norm)
+            chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((offset, line))
+        offset += len(line) + 1
+    return out
+
+
+def _is_table_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def _finish(text: str, omap, d: _Draft) -> Fact:
+    start, end = omap.start(d.n.start), omap.end(d.n.end)
+    kind = d.kind or d.n.kind
+    date = d.date if d.date is not None else d.n.date
+    if date.startswith("--") and re.match(r"\d{4}", d.time.lstrip("~")):
+        date = d.time.lstrip("~")[:4] + date[1:]  # 9月16日 in a sentence of 2020
+    return Fact(
+        kind=FactKind(kind),
+        text=text[start:end],
+        start=start,
+        end=end,
+        value=d.value if d.value is not None else d.n.value,
+        unit=d.unit if d.unit is not None else d.n.unit,
+        date=date,
+        hedge=d.n.hedge,
+        governor=d.governor,
+        subject=d.subject,
+        clause_start=omap.start(d.clause[0]),
+        clause_end=omap.end(d.clause[1]),
+        sentence_start=omap.start(d.sentence[0]),
+        sentence_end=omap.end(d.sentence[1]),
+        time=d.time,
+        time_basis=d.time_basis,
+        role=d.role,
+        part_of=d.part_of,
+        table=d.table,
+    )
+
+
+# --- prose -----------------------------------------------------------------------------------
+
+
+def _spans(text: str, start: int, end: int, pattern: re.Pattern) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in pattern.finditer(text, start, end):
+        if m.end() > pos and text[pos : m.start()].strip():
+            out.append((pos, m.start() if m.group() in ",:" else m.end()))
+        pos = m.end()
+    if text[pos:end].strip():
+        out.append((pos, end))
+    return out
+
+
+def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: list[_Draft]) -> None:
+    end = start + len(line)
+    found = [replace(n, start=n.start + start, end=n.end + start) for n in nm.scan(line)]
+    paragraph_time = ""
+    is_heading = not _SENTENCE_END.search(line.strip()[:-1] or "x") and len(line.strip()) < 80
+    for s_start, s_end in _spans(text, start, end, _SENTENCE_END):
+        in_sentence = [n for n in found if s_start <= n.start < s_end]
+        clauses = _spans(text, s_start, s_end, _CLAUSE_END) or [(s_start, s_end)]
+        marks = _time_marks(text, s_start, in_sentence)
+        first = len(drafts)
+        for n in in_sentence:
+            clause = next((c for c in clauses if c[0] <= n.start < c[1]), (s_start, s_end))
+            drafts.append(_Draft(n, clause, (s_start, s_end)))
+        sentence = drafts[first:]
+        subject = _subject(text, s_start, s_end, in_sentence)
+        for k, d in enumerate(sentence):
+            previous = sentence[k - 1] if k and sentence[k - 1].clause == d.clause else None
+            d.governor, d.role = _governor(text, d, previous, sentence[k + 1] if k + 1 < len(sentence) else None)
+            d.subject = subject
+            d.time, d.time_basis = _time_of(d.n.start, marks, paragraph_time, context)
+        _structures(text, sentence, first, drafts)
+        if marks:
+            paragraph_time = marks[-1][1] if marks[-1][2] == "sentence" else marks[-1][1]
+    if is_heading:
+        years = [n.date[:4] for n in found if n.kind in (nm.YEAR, nm.DATE) and re.match(r"\d{4}", n.date) and "年" in text[n.start : n.end]]
+        if years:
+            context["heading"] = years[0]
+
+
+def _time_marks(text: str, s_start: int, in_sentence: list[nm.Numeral]) -> list[tuple[int, str, str]]:
+    """(where, time, basis) for each dated figure of the sentence: 截至2021年3月 → ~2021-03 (as of),
+    2020年9月以来 → 2020-09~ (since), 2020年 → 2020."""
+    w = _words()
+    marks = []
+    for n in in_sentence:
+        if n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE) or not re.match(r"\d{4}", n.date):
+            continue
+        month = n.date.split("/")[0][:7]
+        if w["as_of_re"].search(text, max(s_start, n.start - 5), n.start):
+            marks.append((n.start, "~" + month, "as_of"))
+        elif w["since_re"].match(text, n.end):
+            marks.append((n.start, month + "~", "since"))
+        else:
+            marks.append((n.start, n.date[:4], "sentence"))
+    return marks
+
+
+def _time_of(pos: int, marks, paragraph_time: str, context: dict) -> tuple[str, str]:
+    before = [m for m in marks if m[0] <= pos]
+    if before or marks:
+        mark = before[-1] if before else marks[0]
+        return mark[1], mark[2]
+    if paragraph_time:
+        return paragraph_time, "context"
+    if context["heading"]:
+        return context["heading"], "context"
+    if context["notice"]:
+        return context["notice"], "notice"
+    return "", ""
+
+
+def _subject(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral]) -> str:
+    """The sentence's topic: the noun phrase it opens with once its time words are passed."""
+    pos = s_start
+    for n in in_sentence:
+        if n.kind in (nm.YEAR, nm.DATE, nm.DATE_RANGE) and not text[pos : n.start].strip(" ,:、"):
+            pos = n.end
+        else:
+            break
+    rest = text[pos:s_end]
+    rest = re.sub(r"^[\s,:、]*(?:以来|以后|期间|前后|底|末|初)?[\s,:、]*", "", rest)
+    return _clean(_noun_phrase(rest))
+
+
+def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft | None) -> tuple[str, str]:
+    w = _words()
+    n = d.n
+    left_start = previous.n.end if previous else d.clause[0]
+    left = text[left_start : n.start]
+    if n.hedge and left.endswith(n.hedge):
+        left = left[: -len(n.hedge)]
+    governor = _clean(left)
+    if n.kind in (nm.COUNT, nm.ORDINAL):
+        right_end = following.n.start if following and following.clause == d.clause else d.clause[1]
+        noun = _clean(_noun_phrase(text[n.end : right_end]))
+        if noun:
+            governor = noun  # 23个具体问题: the noun after the measure word is what is counted
+    if not governor and previous is not None:
+        governor = previous.governor  # 34件、19件: a bare list item shares its neighbour's metric
+    role = ""
+    clause_head = text[d.clause[0] : n.start]
+    if any(p in clause_head for p in w["part_words"]):
+        role = "part"
+    else:
+        role = next((name for name in ("planned", "actual", "target") if any(word in left for word in w["roles"][name])), "")
+        if not role and any(_clean(left).endswith(word) for word in w["roles"]["change"]):
+            role = "change"  # 增长5.1%, not 对经济增长的贡献率5.1%
+    return governor, role
+
+
+def _structures(text: str, sentence: list[_Draft], first: int, drafts: list[_Draft]) -> None:
+    """Resolve the sentence's shared-metric shapes into one governor per figure."""
+    w = _words()
+    for k, d in enumerate(sentence):
+        n = d.n
+        # ranges written as such (10亿至500亿元) and 由A提高到B: both bounds share the metric
+        if k + 1 < len(sentence) and sentence[k + 1].clause == d.clause:
+            nxt = sentence[k + 1]
+            between = text[n.end : nxt.n.start]
+            from_word = w["from_re"].search(text, d.clause[0], n.start - len(n.hedge) if n.hedge and text[:n.start].endswith(n.hedge) else n.start)
+            if n.range_role == "from" or (from_word and w["to_re"].fullmatch(between.replace(nxt.n.hedge, "") if nxt.n.hedge else between)):
+                metric = _clean(text[(sentence[k - 1].n.end if k and sentence[k - 1].clause == d.clause else d.clause[0]) : from_word.start() if from_word else n.start])
+                for part, role in ((d, "from"), (nxt, "to")):
+                    part.governor = metric or part.governor
+                    part.role = role
+        # 其中: a part of the nearest earlier figure of the same kind in the sentence
+        if d.role == "part":
+            whole = next(
+                (first + j for j in range(k - 1, -1, -1) if sentence[j].clause != d.clause and sentence[j].n.kind == n.kind and sentence[j].n.base == n.base),
+                None,
+            )
+            d.part_of = whole
+    _respectively(text, sentence)
+
+
+def _respectively(text: str, sentence: list[_Draft]) -> None:
+    """第一、二、三产业…贡献率分别为5.1%、38.2%、56.7%: the n-th figure is of the n-th item."""
+    w = _words()
+    if not sentence:
+        return
+    s_start, s_end = sentence[0].sentence
+    for m in w["respectively_re"].finditer(text, s_start, s_end):
+        listed = []
+        pos = m.end()
+        verb = ""
+        for d in sentence:
+            if d.n.start < m.end():
+                continue
+            gap = text[pos : d.n.start]
+            if not listed:
+                verb = gap
+                if len(gap) > 6:
+                    break
+            elif not w["enum_gap"].fullmatch(gap.replace(d.n.hedge, "")):
+                break
+            listed.append(d)
+            pos = d.n.end
+        if len(listed) < 2:
+            continue
+        head_start = max([d.n.end for d in sentence if d.n.end <= m.start()] + [s_start])
+        head = text[head_start : m.start()]
+        head = re.split(r"[,:]", head)[-1]
+        items = _enumerated_items(head, len(listed))
+        if items is None:
+            continue
+        change = any(word in verb for word in w["roles"]["change"])
+        for d, item in zip(listed, items):
+            d.governor = _clean(item)
+            d.role = "change" if change else ""
+
+
+def _enumerated_items(head: str, count: int) -> list[str] | None:
+    """`第一、二、三产业对经济增长的贡献率` (3) → 第一产业对…贡献率, 第二产业对…, 第三产业对…;
+    `城镇、农村居民人均可支配收入` (2) → 城镇居民人均可支配收入, 农村居民人均可支配收入."""
+    w = _words()
+    parts = w["enum_split"].split(head)
+    if len(parts) < count:
+        return None
+    parts = parts[-count:]
+    first, middle, last = parts[0], parts[1:-1], parts[-1]
+    numeral_items = all(p and set(p) <= _NUMERAL_CHARS for p in middle) and last[:1] in _NUMERAL_CHARS and first[-1:] in _NUMERAL_CHARS
+    if numeral_items:
+        k = len(last) - len(last.lstrip("".join(_NUMERAL_CHARS)))
+        j = len(first) - len(first.rstrip("".join(_NUMERAL_CHARS)))
+        items = [first[len(first) - j :], *middle, last[:k]]
+        rest = last[k:]
+        if items[0].startswith("第"):
+            items = [items[0]] + ["第" + it if not it.startswith("第") else it for it in items[1:]]
+    elif middle:
+        k = len(middle[0])
+        items, rest = [first[-k:], *middle, last[:k]], last[k:]
+    else:
+        import jieba
+
+        last_words = jieba.lcut(last)
+        first_words = jieba.lcut(first)
+        if not last_words or not first_words:
+            return None
+        k = len(first_words[-1])  # 城镇、农村居民…: the items are as long as the first one
+        items, rest = [first_words[-1], last[:k]], last[k:]
+    return [item + rest for item in items]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def _cells(start: int, line: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell of a pipe-table row, in text offsets, stripped."""
+    out = []
+    bars = [i for i, ch in enumerate(line) if ch == "|"]
+    for a, b in zip(bars, bars[1:]):
+        raw = line[a + 1 : b]
+        lead = len(raw) - len(raw.lstrip())
+        cell = raw.strip()
+        out.append((start + a + 1 + lead, start + a + 1 + lead + len(cell), cell))
+    return out
+
+
+def _header_unit(label: str) -> tuple[str, str]:
+    """`金额(万元)` → (金额, 万元); `比上年增长(%)` → (比上年增长, %)."""
+    m = _UNIT_IN_HEADER.search(label)
+    if not m:
+        return label.strip(), ""
+    return label[: m.start()].strip(), m.group(1).strip()
+
+
+def _unit_value(number: float, unit: str) -> tuple[str, float] | None:
+    """The kind and value of a bare cell number under a header unit (万元 → money in 元)."""
+    lex = nm.lexicon()
+    for mag in sorted(lex.magnitudes, key=len, reverse=True) + [""]:
+        if unit.startswith(mag) and unit[len(mag) :] in lex.units:
+            u = lex.units[unit[len(mag) :]]
+            kind = {"money": nm.MONEY, "percent": nm.PERCENT, "permille": nm.PERCENT, "points": nm.PERCENT, "duration": nm.DURATION}.get(u.kind, nm.COUNT)
+            return kind, float(nm.Decimal(str(number)) * lex.magnitudes.get(mag, nm.Decimal(1)) * u.scale)
+    return None
+
+
+def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: dict, drafts: list[_Draft]) -> None:
+    w = _words()
+    header = _cells(*rows[0])
+    body = [r for r in rows[1:] if not all(_TABLE_SEPARATOR.match(c[2]) for c in _cells(*r))]
+    caption_year = next((n.date[:4] for n in nm.scan(caption) if n.kind in (nm.YEAR, nm.DATE, nm.DATE_RANGE) and re.match(r"\d{4}", n.date)), "")
+    columns = []
+    for s, e, label in header:
+        name, unit = _header_unit(label)
+        year = next((n.date[:4] for n in nm.scan(label) if n.kind in (nm.YEAR, nm.DATE) and re.match(r"\d{4}", n.date)), "")
+        columns.append((name, unit, year))
+        for n in nm.scan(label):  # a year written in a header is a figure of the notice too
+            n = replace(n, start=n.start + s, end=n.end + s)
+            drafts.append(_Draft(n, (s, e), (rows[0][0], rows[0][0] + len(rows[0][1])), governor=name, table=TableCell(caption, "", label),
+                                 time=n.date[:4], time_basis="sentence"))
+    header_years = {year for _, _, year in columns if year}
+    # 比上年增长(%) beside a single 2022年 column holds for 2022 too
+    table_year = next(iter(header_years)) if len(header_years) == 1 else ""
+    for r_start, line in body:
+        cells = _cells(r_start, line)
+        if not cells:
+            continue
+        row_name, row_unit = _header_unit(cells[0][2])
+        row_span = (r_start, r_start + len(line))
+        for j, (s, e, cell) in enumerate(cells):
+            col_name, col_unit, col_year = columns[j] if j < len(columns) else ("", "", "")
+            for n in nm.scan(cell):
+                n = replace(n, start=n.start + s, end=n.end + s)
+                d = _Draft(n, (s, e), row_span, table=TableCell(caption, cells[0][2], header[j][2] if j < len(header) else ""))
+                if j == 0:
+                    d.governor = row_name
+                else:
+                    d.governor = " ".join(x for x in (row_name, col_name) if x)
+                    unit = col_unit or row_unit
+                    if n.kind == nm.NUMBER and unit and n.number is not None:
+                        got = _unit_value(n.value, unit)
+                        if got:
+                            d.kind, d.value = got
+                            d.unit = unit
+                    for name in ("planned", "actual", "target", "change"):
+                        if any(word in col_name for word in w["roles"][name]):
+                            d.role = name
+                            break
+                if col_year:
+                    d.time, d.time_basis = col_year, "sentence"
+                elif table_year or caption_year:
+                    d.time, d.time_basis = table_year or caption_year, "context"
+                else:
+                    d.time, d.time_basis = _time_of(0, [], "", context)
+                d.subject = caption
+                drafts.append(d)
