@@ -189,12 +189,20 @@ def docs(ctx, as_json):
     """列出已导入的通报。"""
     records = _assistant(ctx).documents()
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        # places and events as lists, not the JSON strings the catalog has to keep them in
+        rows = [{**r.to_dict(), "places": [p.__dict__ for p in r.context().places],
+                 "events": [e.__dict__ for e in r.context().events]} for r in records]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not records:
         click.echo("还没有导入任何通报(试试:assistant ingest 文件)")
     for r in records:
-        click.echo(f"{r.doc_id}\t{r.title}\t{r.signed_on or r.published_on}\t{r.sections} 个章节\t{r.nodes} 个段落")
+        context = r.context()
+        places = "/".join(p.name for p in context.places)
+        click.echo(
+            f"{r.doc_id}\t{r.short_name or r.title}\t{r.title}\t发文机关:{r.issuer or '-'}\t地点:{places or '-'}"
+            f"\t{r.signed_on or r.published_on}\t{r.sections} 个章节\t{r.nodes} 个段落"
+        )
 
 
 @_command()

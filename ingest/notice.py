@@ -1,4 +1,4 @@
-"""Reading a notice file: bytes → text, boilerplate dropped, document metadata found.
+"""Reading a notice file: bytes → text, site furniture dropped (ingest.furniture), its context found (ingest.context).
 
 A `Notice` is what the rest of the pipeline sees: the text that is stored (and
 that citation offsets point into) plus the facts about the document that the
@@ -13,22 +13,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.context import NoticeContext, extract_context
 from ingest.errors import NoticeError
+from ingest.furniture import strip_furniture
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 20 * 1024 * 1024
-
-_BREADCRUMB = re.compile(r"^\s*(所在位置|当前位置|您的位置|您现在的位置)\s*[:：]")
-_SOURCE_DATE = re.compile(r"来源\s*[:：]\s*(?P<source>.*?)\s+(发布)?(日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2})")
-_FOOTER = re.compile(
-    r"^\s*(主办单位|承办单位|协办单位|合作单位|技术支持|版权所有|网站标识码|投稿邮箱|联系我们|网站地图|【?打印】?|【?关闭】?|分享到)"
-    r"|ICP备|公网安备|京公网|Copyright|©"
-)
-_LONE_EMAIL = re.compile(r"^\s*[\w.+-]+@[\w-]+(\.[\w-]+)+\s*$")
-_EMPTY_ATTACHMENT = re.compile(r"^\s*附件\s*[:：]?\s*$")
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_TITLE_LINE = re.compile(r"关于.{2,60}(通报|报告|通知|决定|意见|公告|情况|说明)\s*$")
-
 
 @dataclass(frozen=True)
 class Notice:
@@ -41,6 +31,7 @@ class Notice:
     published_on: str = ""
     source: str = ""
     content_hash: str = field(default="")
+    context: NoticeContext = field(default_factory=NoticeContext)
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -102,24 +93,21 @@ def read_notice(path: Path) -> Notice:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _mostly_control(text):
         raise NoticeError(path, "binary file, not a text notice")
-    meta: dict[str, str] = {}
-    body = _drop_boilerplate(text, meta)
+    body, meta = strip_furniture(text, page_title)
     if not re.search(r"\w", body):
         raise NoticeError(path, "no readable text after removing page boilerplate")
-    title = _find_title(body) or page_title
-    issuer, signed_on = _find_signature(body)
-    if not issuer and "关于" in title:
-        issuer = title.split("关于", 1)[0]
+    context = extract_context(body, meta, page_title)
     return Notice(
         doc_id=doc_id_for(path),
         text=body,
         source_path=str(path.resolve()),
-        title=title,
-        issuer=issuer,
-        signed_on=signed_on,
-        published_on=meta.get("published_on", ""),
-        source=meta.get("source", ""),
+        title=context.title,
+        issuer=context.issuer,
+        signed_on=context.signed_on,
+        published_on=context.published_on,
+        source=context.source,
         content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        context=context,
     )
 
 
@@ -138,40 +126,3 @@ def _mostly_control(text: str) -> bool:
     sample = text[:20000]
     bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\t")
     return bad > max(8, len(sample) // 50)
-
-
-def _drop_boilerplate(text: str, meta: dict[str, str]) -> str:
-    kept: list[str] = []
-    for line in text.split("\n"):
-        found = _SOURCE_DATE.search(line)
-        if found:
-            meta["source"] = found.group("source").strip()
-            y, m, d = found.group("date").split("-")
-            meta["published_on"] = f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
-            continue
-        if _BREADCRUMB.search(line) or _FOOTER.search(line) or _LONE_EMAIL.match(line) or _EMPTY_ATTACHMENT.match(line):
-            continue
-        kept.append(line.rstrip())
-    body = "\n".join(kept)
-    return re.sub(r"\n{3,}", "\n\n", body).strip("\n")
-
-
-def _find_title(body: str) -> str:
-    # Markdown notices put `#` and `**` around the title.
-    lines = [t for t in (line.strip().strip("#*").strip() for line in body.split("\n")) if t]
-    for line in lines[:5]:
-        if _TITLE_LINE.search(line) and len(line) <= 80:
-            return line
-    return lines[0][:80] if lines and len(lines[0]) <= 80 and "。" not in lines[0] else ""
-
-
-def _find_signature(body: str) -> tuple[str, str]:
-    """The issuing body and date that close a notice (`中共…区委` / `2021年5月6日`)."""
-    lines = [line.strip() for line in body.split("\n") if line.strip()]
-    for i in range(len(lines) - 1, max(len(lines) - 4, 0) - 1, -1):
-        date = _DATE_LINE.match(lines[i])
-        if date:
-            y, m, d = (int(g) for g in date.groups())
-            issuer = lines[i - 1] if i > 0 and len(lines[i - 1]) <= 40 and not re.search(r"[。,，;；]", lines[i - 1]) else ""
-            return issuer, f"{y:04d}-{m:02d}-{d:02d}"
-    return "", ""

@@ -84,6 +84,7 @@ def ingest(
         existing: NoticeRecord | None = store.document(notice.doc_id)
         if existing is not None and existing.content_hash == notice.content_hash:
             store.sweep(notice.doc_id)
+            store.update_context(notice)
             report.notices.append(
                 IngestedNotice(notice.doc_id, notice.title, notice.source_path, "unchanged", existing.sections, existing.nodes, 0, 0.0)
             )

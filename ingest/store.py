@@ -29,6 +29,7 @@ import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ingest.context import NoticeContext
 from ingest.errors import StoreError, UnknownDocumentError
 from ingest.settings import StoreSettings
 from ingest.keyword import KeywordIndex, TokenCache, tokenize
@@ -54,9 +55,26 @@ class NoticeRecord:
     nodes: int
     ingested_at: str
     embed_model: str
+    # The notice's context (ingest.context). Chroma metadata values are scalars, so places and
+    # events are JSON strings; a store written before these fields reads them as "".
+    kind: str = ""
+    year: str = ""
+    written_on: str = ""
+    places: str = ""  # JSON list of {"level", "name", "short"}, broadest first
+    events: str = ""  # JSON list of {"kind", "date", "text"}
+    short_name: str = ""  # place + kind + year: "高明区 巡视整改 2021"
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def context(self) -> NoticeContext:
+        return NoticeContext.from_dict(
+            {
+                **{k: getattr(self, k) for k in ("title", "issuer", "published_on", "signed_on", "written_on", "source", "kind", "year", "short_name")},
+                "places": json.loads(self.places or "[]"),
+                "events": json.loads(self.events or "[]"),
+            }
+        )
 
 
 class NoticeStore:
@@ -105,7 +123,7 @@ class NoticeStore:
             if self._records is None or refresh:
                 got = self.catalog.get(include=["metadatas"])
                 self._records = {
-                    i: NoticeRecord(**{k: m[k] for k in NoticeRecord.__dataclass_fields__})
+                    i: NoticeRecord(**{k: m[k] for k in NoticeRecord.__dataclass_fields__ if k in m})
                     for i, m in zip(got["ids"], got["metadatas"])
                 }
             return sorted(self._records.values(), key=lambda r: r.doc_id)
@@ -180,11 +198,6 @@ class NoticeStore:
         version = version_of(notice)
         record = NoticeRecord(
             doc_id=notice.doc_id,
-            title=notice.title,
-            issuer=notice.issuer,
-            signed_on=notice.signed_on,
-            published_on=notice.published_on,
-            source=notice.source,
             source_path=notice.source_path,
             version=version,
             content_hash=notice.content_hash,
@@ -192,6 +205,7 @@ class NoticeStore:
             nodes=len(nodes),
             ingested_at=time.strftime("%Y-%m-%d %H:%M:%S"),
             embed_model=self.embed_model_name,
+            **_context_fields(notice),
         )
         with self._lock:
             store = self.vector_store()
@@ -209,6 +223,20 @@ class NoticeStore:
         # The keyword index is rebuilt by the caller once a batch is in (it is lazy anyway):
         # rebuilding it per notice made ingesting N notices cost O(N²) tokenizing.
         return record
+
+    def update_context(self, notice: Notice) -> NoticeRecord | None:
+        """Bring an unchanged notice's catalog record up to the context read now (a store written
+        before the context existed, or a better reading of the same text); its nodes stay."""
+        with self._lock:
+            record = self.document(notice.doc_id)
+            if record is None:
+                return None
+            fields = _context_fields(notice)
+            if all(getattr(record, k) == v for k, v in fields.items()):
+                return record
+            self.catalog.update(ids=[notice.doc_id], metadatas=[fields])
+            self._records = None
+            return self.document(notice.doc_id)
 
     def sweep(self, doc_id: str) -> None:
         """Delete nodes of versions the catalog does not name, left by an interrupted `replace`."""
@@ -267,6 +295,24 @@ class NoticeStore:
                 words.append(node_words)
         self._tokens.keep_only(active)
         return KeywordIndex.build(ids, docs, words, stamp)
+
+
+def _context_fields(notice: Notice) -> dict[str, str]:
+    """The catalog fields read from a notice's text: its title, issuer, dates and context."""
+    context = notice.context
+    return {
+        "title": notice.title,
+        "issuer": notice.issuer,
+        "signed_on": notice.signed_on,
+        "published_on": notice.published_on,
+        "source": notice.source,
+        "kind": context.kind,
+        "year": context.year,
+        "written_on": context.written_on,
+        "places": json.dumps([asdict(p) for p in context.places], ensure_ascii=False),
+        "events": json.dumps([asdict(e) for e in context.events], ensure_ascii=False),
+        "short_name": context.short_name,
+    }
 
 
 def _other_versions(doc_id: str, version: str) -> dict:
