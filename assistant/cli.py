@@ -285,6 +285,27 @@ def web(ctx, host, port):
     serve(_assistant(ctx), host=host, port=port)
 
 
+@_command()
+@click.argument("doc_id")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="把表格写成 CSV 文件(UTF-8,Excel 可直接打开)。")
+@click.option("--xlsx", "xlsx_out", type=click.Path(dir_okay=False, path_type=Path), help="把表格写成 Excel 文件(.xlsx)。")
+@click.pass_context
+def figures(ctx, doc_id, csv_out, xlsx_out):
+    """列出一份通报中的全部数字:数值、指的是什么、所在章节、原文引文。"""
+    from assistant.notice_figures import figure_rows, write_csv, write_xlsx
+
+    rows = figure_rows(_assistant(ctx), doc_id)
+    if csv_out:
+        write_csv(rows, csv_out)
+        click.echo(f"已写出 {len(rows)} 行:{csv_out}", err=True)
+    if xlsx_out:
+        write_xlsx(rows, xlsx_out)
+        click.echo(f"已写出 {len(rows)} 行:{xlsx_out}", err=True)
+    if not (csv_out or xlsx_out):
+        for row in rows:
+            click.echo(f"{row.figure}\t{row.kind}\t{row.counts or '-'}\t{row.section}\t「{row.quote}」")
+
+
 @_command(name="eval")
 @click.option("--set", "set_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="评测集(.jsonl);默认:eval/sets 下的全部评测集。")
