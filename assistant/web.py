@@ -361,6 +361,7 @@ def _layout(handlers: PageHandlers, assistant: Assistant) -> gr.Blocks:
                 )
                 with gr.Row(elem_id="tb-input"):
                     question = gr.Textbox(
+                        label="问题",  # hidden, but Gradio still renders it for screen readers
                         show_label=False,
                         placeholder="输入问题,按回车发送。例如:2020年全区重点项目完成投资多少?",
                         elem_id="tb-question",
