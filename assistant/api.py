@@ -61,6 +61,9 @@ class Assistant:
         """The bundled notice, so that a fresh install has something to answer from."""
         if self.store.documents():
             return None
+        from assistant.sample_vectors import prefill
+
+        prefill(self.embed_model)  # its vectors ship with it: a fresh install answers in seconds
         return self.ingest(SAMPLE_NOTICE, progress=progress)
 
     def documents(self) -> list[NoticeRecord]:

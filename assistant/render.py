@@ -42,10 +42,18 @@ def citations_as_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def distinct_citations(answer: Answer) -> list[Citation]:
+    """The citations, each span once: an answer listing items of one sentence cites it once."""
+    seen: dict[tuple, Citation] = {}
+    for c in answer.citations:
+        seen.setdefault((c.doc_id, c.start, c.end), c)
+    return list(seen.values())
+
+
 def _citation_lines(answer: Answer) -> str:
     several_notices = len({c.doc_id for c in answer.citations}) > 1
     lines = []
-    for n, citation in enumerate(answer.citations, 1):
+    for n, citation in enumerate(distinct_citations(answer), 1):
         where = f"《{citation.doc_title}》 {citation.display_path}" if several_notices else citation.display_path
         lines.append(f"[{n}] {where}\n    「{citation.quote}」")
     return "\n".join(lines)
@@ -85,12 +93,15 @@ def answer_as_html(answer: Answer, notice_text: NoticeText) -> str:
     if answer.unverified_figures:
         figures = "、".join(_text(f) for f in answer.unverified_figures)
         parts.append(f'<div class="tb-warning">以下数字在引文中没有找到,请以原文为准:{figures}</div>')
-    if answer.citations:
-        several_notices = len({c.doc_id for c in answer.citations}) > 1
+    citations = distinct_citations(answer)
+    if citations:
+        notices = "、".join(dict.fromkeys(f"《{_text(c.doc_title)}》" for c in citations))
         title = "出处" if answer.found else "相关段落"
-        parts.append(f'<div class="tb-sources"><div class="tb-sources-title">{title} <span>点击查看原文</span></div>')
-        for n, citation in enumerate(answer.citations, 1):
-            parts.append(_citation_html(n, citation, notice_text, several_notices))
+        parts.append(
+            f'<div class="tb-sources"><div class="tb-sources-title">{title} <span class="tb-answer-doc">出自{notices}</span></div>'
+        )
+        for n, citation in enumerate(citations, 1):
+            parts.append(_citation_html(n, citation, notice_text))
         parts.append("</div>")
     parts.append(f'<div class="tb-meta">回答引擎:{_text(answerer_label(answer.answerer))} · 用时 {answer.elapsed_ms:.0f} ms</div>')
     if answer.fallback_reason:
@@ -106,16 +117,40 @@ def answerer_label(answerer_name: str) -> str:
     return "离线"
 
 
-def _citation_html(n: int, citation: Citation, notice_text: NoticeText, several_notices: bool) -> str:
+def _citation_html(n: int, citation: Citation, notice_text: NoticeText, opened: bool = False) -> str:
+    """One citation row: its notice, the full section path with titles, and (opened) the marked passage."""
+    from assistant.notice_figures import full_path
+
     excerpt = Excerpt.around(citation, notice_text)
-    notice = f'<span class="tb-cite-doc">《{_text(citation.doc_title)}》</span>' if several_notices else ""
+    path = full_path(citation.section_path, citation.section_titles)
     body = (
         f'<div class="tb-passage"><div class="tb-passage-doc">《{_text(citation.doc_title)}》原文</div>'
         f'<p>{excerpt.as_html()}</p></div>'
     )
     return (
-        f'<details class="tb-cite"><summary><span class="tb-cite-n">{n}</span>'
-        f'<span class="tb-cite-path">{notice}{_text(citation.display_path)}</span></summary>{body}</details>'
+        f'<details class="tb-cite"{" open" if opened else ""}><summary><span class="tb-cite-n">{n}</span>'
+        f'<span class="tb-cite-where"><span class="tb-cite-doc">《{_text(citation.doc_title)}》</span>'
+        f'<span class="tb-cite-path" title="{_text(path)}">{_text(path)}</span></span></summary>{body}</details>'
+    )
+
+
+def sources_as_html(answer: Answer, notice_text: NoticeText) -> str:
+    """The sources panel beside the chat: every citation of the latest answer, opened."""
+    citations = distinct_citations(answer)
+    if not citations:
+        return '<div class="tb-source-empty">这个回答没有引文。</div>'
+    rows = "".join(_citation_html(n, c, notice_text, opened=True) for n, c in enumerate(citations, 1))
+    return f'<div class="tb-source-list"><div class="tb-source-q">{_text(answer.question)}</div>{rows}</div>'
+
+
+def span_as_html(text: str, start: int, end: int, notice: str, path: str) -> str:
+    """The sources panel for one figure of the figures table: its paragraph, the figure marked."""
+    citation = Citation("", notice, (), (), text[start:end], start, end)
+    excerpt = Excerpt.around(citation, lambda _doc_id: text)
+    return (
+        f'<div class="tb-source-list"><details class="tb-cite" open><summary><span class="tb-cite-where">'
+        f'<span class="tb-cite-doc">《{_text(notice)}》</span><span class="tb-cite-path">{_text(path)}</span></span></summary>'
+        f'<div class="tb-passage"><p>{excerpt.as_html()}</p></div></details></div>'
     )
 
 
@@ -162,17 +197,50 @@ def _text(text: str) -> str:
     return html.escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
+NOTE_PREFIX = "注意"  # the offline reader's line about a competing figure elsewhere in the notice
+LIST_ITEM = re.compile(r"^\s*[-•]\s+")
+
+
 def _text_with_figures(text: str, figures: list[str]) -> str:
-    """The text as paragraphs, each figure it states in bold (found before escaping, so no entity is cut)."""
+    """The text as paragraphs, each figure it states marked (found before escaping, so no entity is cut).
+
+    The answer's own figures are large; those of a 注意 paragraph (a competing figure)
+    are marked as secondary; a paragraph of "- " lines is a list.
+    """
     wanted = sorted({f for f in figures if f}, key=len, reverse=True)
     figure = re.compile("(" + "|".join(re.escape(f) for f in wanted) + ")") if wanted else None
+
+    def marked(line: str, css: str) -> str:
+        # re.split with one group: the figures sit at the odd positions.
+        pieces = figure.split(line) if figure else [line]
+        return "".join(f'<strong class="{css}">{_text(p)}</strong>' if i % 2 else _text(p) for i, p in enumerate(pieces))
+
     paragraphs = []
     for paragraph in re.split(r"\n\s*\n", text):
-        # re.split with one group: the figures sit at the odd positions.
-        pieces = figure.split(paragraph) if figure else [paragraph]
-        paragraphs.append(
-            "<p>"
-            + "".join(f'<strong class="tb-figure">{_text(p)}</strong>' if i % 2 else _text(p) for i, p in enumerate(pieces))
-            + "</p>"
-        )
+        note = paragraph.lstrip().startswith(NOTE_PREFIX)
+        css = "tb-figure-alt" if note else "tb-figure"
+        lines = paragraph.split("\n")
+        if len(lines) > 1 and all(LIST_ITEM.match(line) for line in lines if line.strip()):
+            items = "".join(f"<li>{marked(LIST_ITEM.sub('', line), css)}</li>" for line in lines if line.strip())
+            paragraphs.append(f"<ul>{items}</ul>")
+        else:
+            paragraphs.append(f'<p class="tb-note">{marked(paragraph, css)}</p>' if note else f"<p>{marked(paragraph, css)}</p>")
     return "".join(paragraphs)
+
+
+# -- what ingest did ----------------------------------------------------------------------
+
+
+def report_as_text(report) -> str:
+    """An `ingest.pipeline.IngestReport`, one line per notice, in Chinese."""
+    verbs = {"added": "已添加", "replaced": "已更新", "unchanged": "没有变化"}
+    lines = []
+    for n in report.notices:
+        if n.status == "unchanged":
+            lines.append(f"{n.doc_id}:内容没有变化,无需处理(《{n.title}》)")
+        else:
+            lines.append(
+                f"{n.doc_id}:{verbs.get(n.status, n.status)} —— {n.sections} 个章节,{n.nodes} 个段落,"
+                f"新向量化 {n.embedded} 段,用时 {n.seconds:.1f} 秒(《{n.title}》)"
+            )
+    return "\n".join(lines)

@@ -353,11 +353,11 @@ def run_cli(home, set_paths: Sequence[Path], answerer: str, json_out: Path | Non
             scope: str = "notice", heldout: bool = False) -> dict:
     """`assistant eval`: run, print the table, write the JSON report and the chart."""
     from assistant.api import Assistant
-    from assistant.cli import _progress_bar
+    from assistant.progress import progress_bar
 
     bot = Assistant(settings=eval_settings(home, answerer))
     chosen = list(set_paths) or (heldout_sets() if heldout else default_sets())
-    report = run_eval(bot, chosen, progress=True, ingest_progress=_progress_bar(), scope=scope)
+    report = run_eval(bot, chosen, progress=True, ingest_progress=progress_bar(), scope=scope)
     print(format_table(report))
     json_out = Path(json_out) if json_out else REPORTS_DIR / f"eval-{answerer}.json"
     chart = Path(chart) if chart else json_out.with_suffix(".png")

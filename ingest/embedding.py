@@ -94,6 +94,14 @@ class CachedEmbedding(BaseEmbedding):
             )
             self._db.commit()
 
+    def prefill(self, vectors: dict[str, np.ndarray]) -> int:
+        """Add vectors made elsewhere under this cache's own keys (see `_key`); returns how many were new."""
+        known = self._lookup(list(vectors))
+        new = [(k, v) for k, v in vectors.items() if k not in known]
+        if new:
+            self._remember(new)
+        return len(new)
+
     def missing(self, texts: list[str]) -> int:
         """How many of these passages would need the model (the rest are cached)."""
         keys = [self._key("passage", t) for t in texts]

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from assistant import Assistant
 from assistant.cli import main
+from tests.conftest import REPO
 
 QUESTION = "2020年全区重点项目完成投资多少?"
 DISPLAY_PATH = "二 › 第四方面问题 › (一) › 1. 针对统筹推进省市区重大项目进展缓慢问题"
@@ -25,14 +26,15 @@ SAMPLE = "gaoming-xunshi-zhenggai-2021"
 
 
 def assistant_command() -> list[str]:
-    script = Path(sys.executable).with_name("assistant")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+    # `-m` from the repo root runs this checkout's code (the venv's `assistant` script may belong to another).
+    return [sys.executable, "-m", "assistant.cli"]
 
 
-def run_cli(*args: str, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+def run_cli(*args: str, stdin: str | None = None, timeout: float = 180, **env_overrides: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("ASSISTANT_HOME", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_LLM_MODEL")}
+    env.update(env_overrides)
     return subprocess.run(
-        [*assistant_command(), *args], input=stdin, capture_output=True, text=True, timeout=timeout, env=env
+        [*assistant_command(), *args], input=stdin, capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO
     )
 
 
@@ -75,9 +77,39 @@ def test_ask_on_an_empty_store_ingests_the_bundled_notice_first(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "158.72亿元" in result.stdout
     assert DISPLAY_PATH in result.stdout
-    assert "embedding" in result.stderr  # the progress bar of the first ingest
+    assert "向量化《" in result.stderr  # the progress bar of the first ingest
     assert "Traceback" not in result.stderr
     assert [r.doc_id for r in Assistant(home=home).documents()] == [SAMPLE]
+
+
+def test_a_fresh_install_answers_from_the_shipped_vectors_without_embedding(tmp_path):
+    """A new home and an empty embedding cache: the bundled notice's vectors come with the package."""
+    result = run_cli("ask", QUESTION, "--home", str(tmp_path / "home"), ASSISTANT_EMBED_CACHE=str(tmp_path / "cache.sqlite"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.lstrip().startswith("158.72亿元")
+    assert "新向量化 0 段" in result.stderr, result.stderr  # every passage's vector came from the package
+    assert "连同启动共" in result.stderr
+
+
+def test_global_options_go_before_or_after_the_command(sample_home):
+    before = invoke("--home", str(sample_home), "docs", "--json")
+    after = invoke("docs", "--json", "--home", str(sample_home))
+    joined = invoke("docs", f"--home={sample_home}")
+    assert before.exit_code == after.exit_code == joined.exit_code == 0, after.output
+    assert [r["doc_id"] for r in json.loads(after.output)] == [SAMPLE]
+    assert before.output == after.output
+    assert joined.output.startswith(SAMPLE)
+
+
+def test_help_and_usage_errors_are_in_chinese():
+    for args in (["--help"], ["ask", "--help"], ["figures", "--help"]):
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        assert "用法:" in result.output and "选项" in result.output and "Usage" not in result.output
+    missing = run_cli("ask")
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines()[-1].startswith("错误:缺少参数")
+    assert "Usage" not in missing.stderr and "Error" not in missing.stderr
 
 
 def test_empty_question_is_one_line_error(sample_home):
@@ -85,7 +117,7 @@ def test_empty_question_is_one_line_error(sample_home):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:") and "empty" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("错误:") and "empty" in lines[0]
     assert result.stdout == ""
 
 
@@ -95,7 +127,7 @@ def test_bad_question_is_one_line_error(sample_home, question, says):
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:") and says in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("错误:") and says in lines[0]
 
 
 def test_ask_with_an_unknown_doc_id_is_an_error(sample_home):
@@ -127,5 +159,5 @@ def test_chat_ends_at_end_of_input(sample_home):
 def test_chat_reports_a_bad_question_and_goes_on(sample_home):
     result = CliRunner().invoke(main, ["--home", str(sample_home), "chat"], input="???\n城镇登记失业率是多少?\n/quit\n")
     assert result.exit_code == 0, result.output
-    assert "error:" in result.output
+    assert "错误:" in result.output
     assert "2.63%" in result.output

@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -24,12 +25,16 @@ from assistant.config import LLMSettings, Settings
 from assistant.answer import Answer, Citation
 from assistant.render import answer_as_html, answer_as_text, citations_as_text
 from assistant.web import build_app, launch
-from tests.conftest import SAMPLE_DOC_ID, free_port, wait_for_port
+from tests.conftest import REPO, SAMPLE_DOC_ID, free_port, wait_for_port
 from tests.openai_server import OpenAIServer, Reply
 
 INVESTMENT = "2020年全区重点项目完成投资多少?"
 FOLLOW_UP = "那完成年度任务的比例呢?"
+# `-m` from the repo root runs this checkout's code (the venv's `assistant` script may belong to another).
+ASSISTANT_CLI = [sys.executable, "-m", "assistant.cli"]
 INVESTMENT_PATH = "二 › 第四方面问题 › (一) › 1."
+# The page shows every level's title; the investment's section ends with this one.
+INVESTMENT_SECTION = "1. 针对统筹推进省市区重大项目进展缓慢问题"
 
 
 @contextlib.contextmanager
@@ -66,28 +71,33 @@ def cited_paths(answer: BeautifulSoup) -> list[str]:
     return [span.get_text() for span in answer.select("details.tb-cite .tb-cite-path")]
 
 
+def ask(chat: Client, question: str, scope: list[str] | None = None):
+    """(messages, what is left in the question box, the sources panel) after one question."""
+    return chat.predict(question, scope or [], api_name="/ask")
+
+
 def test_question_then_follow_up_give_the_figures_and_their_sections(page):
     chat = client(page)
-    messages, box = chat.predict(INVESTMENT, api_name="/ask")
+    messages, box = ask(chat, INVESTMENT)[:2]
     assert box == ""  # the question box is cleared for the next one
     first = last_answer(messages)
     assert "158.72亿元" in first.select_one(".tb-text").get_text()
-    assert any(path.startswith(INVESTMENT_PATH) for path in cited_paths(first)), cited_paths(first)
+    assert any(path.endswith(INVESTMENT_SECTION) and "第四方面问题" in path for path in cited_paths(first)), cited_paths(first)
     # The quote is marked inside its paragraph, ready to be opened on the page.
     assert any("158.72亿元" in mark.get_text() for mark in first.select("details.tb-cite mark"))
 
-    messages, _ = chat.predict(FOLLOW_UP, api_name="/ask")
+    messages, _ = ask(chat, FOLLOW_UP)[:2]
     assert len(messages) == 4
     follow_up = last_answer(messages)
     assert "123.34%" in follow_up.select_one(".tb-text").get_text()
-    assert any(path.startswith(INVESTMENT_PATH) for path in cited_paths(follow_up))
+    assert any(path.endswith(INVESTMENT_SECTION) for path in cited_paths(follow_up))
 
 
 def test_two_visitors_keep_separate_conversations(page):
     alice, bob = client(page), client(page)
-    alice.predict(INVESTMENT, api_name="/ask")
-    bob_messages, _ = bob.predict("省委巡视组什么时候反馈了巡视意见?", api_name="/ask")
-    alice_messages, _ = alice.predict(FOLLOW_UP, api_name="/ask")
+    ask(alice, INVESTMENT)[:2]
+    bob_messages, _ = ask(bob, "省委巡视组什么时候反馈了巡视意见?")[:2]
+    alice_messages, _ = ask(alice, FOLLOW_UP)[:2]
     assert len(bob_messages) == 2
     assert len(alice_messages) == 4
     # Bob's question in between did not become the subject of Alice's follow-up.
@@ -97,15 +107,15 @@ def test_two_visitors_keep_separate_conversations(page):
 
 def test_new_conversation_forgets_the_history(page):
     chat = client(page)
-    chat.predict(INVESTMENT, api_name="/ask")
-    messages, box = chat.predict(api_name="/new_conversation")
-    assert messages == [] and box == ""
-    messages, _ = chat.predict("省委巡视组什么时候反馈了巡视意见?", api_name="/ask")
+    ask(chat, INVESTMENT)[:2]
+    messages, box, sources = chat.predict(api_name="/new_conversation")
+    assert messages == [] and box == "" and "提问后" in sources
+    messages, _ = ask(chat, "省委巡视组什么时候反馈了巡视意见?")[:2]
     assert len(messages) == 2
 
 
 def test_abstention_is_marked_as_such(page):
-    messages, _ = client(page).predict("高明区2020年的GDP是多少?", api_name="/ask")
+    messages, _ = ask(client(page), "高明区2020年的GDP是多少?")[:2]
     answer = last_answer(messages)
     assert answer.select_one(".tb-answer.tb-abstain") is not None
     assert answer.select_one(".tb-badge").get_text() == "通报未载明"
@@ -113,7 +123,7 @@ def test_abstention_is_marked_as_such(page):
 
 def test_question_markup_is_shown_as_text(page):
     question = '<img src=x onerror="alert(1)"><script>alert(2)</script> 完成投资多少?'
-    messages, _ = client(page).predict(question, api_name="/ask")
+    messages, _ = ask(client(page), question)[:2]
     shown = message_html(messages[0])
     assert "<img" not in shown and "<script" not in shown
     soup = BeautifulSoup(shown, "html.parser")
@@ -123,12 +133,12 @@ def test_question_markup_is_shown_as_text(page):
 
 def test_a_question_that_cannot_be_asked_is_explained_and_not_kept(page):
     chat = client(page)
-    messages, box = chat.predict("???", api_name="/ask")
+    messages, box = ask(chat, "???")[:2]
     assert box == "???"  # left in the box to be corrected
     error = last_answer(messages)
     assert error.select_one(".tb-error .tb-badge").get_text() == "无法回答"
-    assert "empty" in error.select_one(".tb-text").get_text()
-    messages, _ = chat.predict(INVESTMENT, api_name="/ask")
+    assert error.select_one(".tb-text").get_text()
+    messages, _ = ask(chat, INVESTMENT)[:2]
     assert len(messages) == 2
 
 
@@ -138,7 +148,7 @@ def test_page_names_the_answerer_and_lists_the_notices(page, sample_home):
     assert config["analytics_enabled"] is False
     header = next(c["props"]["value"] for c in config["components"] if "tb-header" in str(c["props"].get("value", "")))
     assert "回答引擎" in header and "离线" in header
-    notices = BeautifulSoup(client(page).predict(api_name="/notices"), "html.parser")
+    notices = BeautifulSoup(client(page).predict(api_name="/notices")[0], "html.parser")
     assert [t.get_text() for t in notices.select(".tb-doc-title")] == ["中共佛山市高明区委关于巡视整改进展情况的通报"]
     assert "83 个章节" in notices.select_one(".tb-doc-meta").get_text()
 
@@ -152,9 +162,9 @@ def test_an_llm_answer_streams_in_and_a_wrong_figure_is_never_shown(sample_home)
 
             right = "2020年全区重点项目完成投资158.72亿元,完成年度任务123.34%。[1]"
             llm.reply_with(Reply(right, chunk_delay_s=0.05))
-            job = client(url).submit(INVESTMENT, api_name="/ask")
-            messages, _ = job.result(timeout=60)
-            streamed = [last_answer(m).get_text() for m, _ in job.outputs() if "tb-pending" in message_html(m[-1])]
+            job = client(url).submit(INVESTMENT, [], api_name="/ask")
+            messages, *_ = job.result(timeout=60)
+            streamed = [last_answer(m).get_text() for m, *_ in job.outputs() if "tb-pending" in message_html(m[-1])]
             assert len([t for t in streamed if t]) >= 3, streamed  # the text came in pieces
             assert all(later.startswith(earlier) for earlier, later in zip(streamed, streamed[1:]))
             answer = last_answer(messages)
@@ -162,9 +172,9 @@ def test_an_llm_answer_streams_in_and_a_wrong_figure_is_never_shown(sample_home)
             assert "回答引擎:大模型 test-model" in answer.select_one(".tb-meta").get_text()
 
             llm.reply_with(Reply("2020年全区重点项目完成投资168.72亿元,完成年度任务123.34%。", chunk_delay_s=0.05))
-            job = client(url).submit(INVESTMENT, api_name="/ask")
-            messages, _ = job.result(timeout=60)
-            streamed = [last_answer(m).get_text() for m, _ in job.outputs() if "tb-pending" in message_html(m[-1])]
+            job = client(url).submit(INVESTMENT, [], api_name="/ask")
+            messages, *_ = job.result(timeout=60)
+            streamed = [last_answer(m).get_text() for m, *_ in job.outputs() if "tb-pending" in message_html(m[-1])]
             assert streamed and not any("168.72" in t for t in streamed)  # held back until checked, then dropped
             answer = last_answer(messages)
             assert "168.72" not in answer.select_one(".tb-text").get_text()
@@ -191,7 +201,7 @@ def test_a_bad_notice_file_changes_nothing(writable_page, tmp_path, name, conten
     before = [r.to_dict() for r in Assistant(home=home).documents()]
     bad = tmp_path / name
     bad.write_bytes(content)
-    notices, status, upload = client(url).predict(handle_file(str(bad)), api_name="/add_notice")
+    notices, _scope, _doc, status, upload = client(url).predict(handle_file(str(bad)), api_name="/add_notice")
     message = BeautifulSoup(status, "html.parser")
     assert message.select_one(".tb-status-error") is not None
     assert message.get_text().startswith(f"未能添加「{name}」")
@@ -211,55 +221,144 @@ def test_an_added_notice_is_listed_and_answered_from(writable_page, tmp_path):
         encoding="utf-8",
     )
     chat = client(url)
-    notices, status, _ = chat.predict(handle_file(str(notice)), api_name="/add_notice")
-    assert '已添加《关于某区巡察整改情况的通报<img src=x onerror="alert(1)">》' in BeautifulSoup(status, "html.parser").get_text()
+    notices, _scope, _doc, status, _ = chat.predict(handle_file(str(notice)), api_name="/add_notice")
+    shown = BeautifulSoup(status, "html.parser")
+    assert shown.get_text().startswith("已添加《") and shown.find("img") is None
     listed = BeautifulSoup(notices, "html.parser")
     assert [t.get_text() for t in listed.select(".tb-doc-id")] == sorted([SAMPLE_DOC_ID, "xiaoqu-xuncha-2022"])
     assert listed.find("img") is None
-    messages, _ = chat.predict("计划2022年新建农村公路多少公里?", api_name="/ask")
+    messages, _ = ask(chat, "计划2022年新建农村公路多少公里?")[:2]
     assert "12.5公里" in last_answer(messages).select_one(".tb-text").get_text()
 
 
 def test_web_command_ingests_the_sample_into_an_empty_store_and_serves(tmp_path):
     port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "True"}  # the page switches it off itself
-    assistant_cli = Path(sys.executable).with_name("assistant")
     proc = subprocess.Popen(
-        [str(assistant_cli), "--home", str(tmp_path / "home"), "web", "--port", str(port)],
+        [*ASSISTANT_CLI, "--home", str(tmp_path / "home"), "web", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        cwd=REPO,
     )
     try:
         wait_for_port(port, timeout=120)
         url = f"http://127.0.0.1:{port}/"
         with urllib.request.urlopen(url + "config") as response:
             assert json.load(response)["analytics_enabled"] is False
-        notices = BeautifulSoup(client(url).predict(api_name="/notices"), "html.parser")
+        notices = BeautifulSoup(client(url).predict(api_name="/notices")[0], "html.parser")
         assert [t.get_text() for t in notices.select(".tb-doc-id")] == [SAMPLE_DOC_ID]
     finally:
         proc.terminate()
         _, stderr = proc.communicate(timeout=30)
-    assert "embedding" in stderr and "159/159" in stderr  # progress was printed while ingesting
+    assert "向量化《" in stderr and "159/159" in stderr  # the progress bar was drawn while ingesting
     assert f"http://127.0.0.1:{port}" in stderr
 
 
 def test_web_command_reports_a_busy_port_in_one_line(writable_home):
-    assistant_cli = Path(sys.executable).with_name("assistant")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         done = subprocess.run(
-            [str(assistant_cli), "--home", str(writable_home), "web", "--port", str(port)],
+            [*ASSISTANT_CLI, "--home", str(writable_home), "web", "--port", str(port)],
             capture_output=True,
+            cwd=REPO,
             text=True,
             timeout=120,
         )
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1].startswith("error: cannot serve on 127.0.0.1:")
+    assert done.stderr.strip().splitlines()[-1].startswith("错误:无法在 127.0.0.1:")
     assert "Traceback" not in done.stderr
+
+
+def test_a_non_loopback_host_without_a_login_is_refused(writable_home):
+    env = {k: v for k, v in os.environ.items() if k not in ("ASSISTANT_WEB_USER", "ASSISTANT_WEB_PASSWORD")}
+    done = subprocess.run([*ASSISTANT_CLI, "--home", str(writable_home), "web", "--host", "0.0.0.0", "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("错误:拒绝在 0.0.0.0 上提供网页") and "ASSISTANT_WEB_PASSWORD" in last
+    assert "Traceback" not in done.stderr
+
+
+def test_a_login_from_the_environment_guards_the_page(bot):
+    app = build_app(bot)
+    url = launch(app, "127.0.0.1", free_port(), auth=("leser", "geheim-口令"))
+    try:
+        with pytest.raises(Exception):
+            client(url).predict(api_name="/notices")  # no login, no API
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + "config")
+        assert refused.value.code == 401
+    finally:
+        app.close()
+
+
+def test_the_page_is_served_as_chinese_whatever_the_browser(page):
+    with urllib.request.urlopen(page) as response:
+        html_ = response.read().decode()
+    assert '<html\n\tlang="zh-CN"' in html_ or 'lang="zh-CN"' in html_
+    head = html_.split("<head>", 1)[1]
+    assert head.lstrip().startswith("<script>") and '"zh-CN"' in head.split("</script>", 1)[0]
+
+
+def test_the_notice_selector_limits_the_question(writable_page, tmp_path):
+    url, _home = writable_page
+    notice = tmp_path / "xiaoqu-xuncha-2022.txt"
+    notice.write_text("关于某区巡察整改情况的通报\n\n一、整改情况\n(一)推进整改。2020年,全区重点项目完成投资99.5亿元。\n", encoding="utf-8")
+    chat = client(url)
+    chat.predict(handle_file(str(notice)), api_name="/add_notice")
+    only_sample = BeautifulSoup(ask(chat, INVESTMENT, [SAMPLE_DOC_ID])[0][-1]["content"][0]["text"], "html.parser")
+    assert "158.72亿元" in only_sample.select_one(".tb-text").get_text()
+    assert {d.get_text() for d in only_sample.select(".tb-cite-doc")} == {"《中共佛山市高明区委关于巡视整改进展情况的通报》"}
+    chat.predict(api_name="/new_conversation")
+    only_new = BeautifulSoup(ask(chat, INVESTMENT, ["xiaoqu-xuncha-2022"])[0][-1]["content"][0]["text"], "html.parser")
+    assert "99.5亿元" in only_new.select_one(".tb-text").get_text()
+    assert "158.72" not in only_new.get_text()
+    assert {d.get_text() for d in only_new.select(".tb-cite-doc")} == {"《关于某区巡察整改情况的通报》"}
+
+
+def test_the_figures_table_lists_every_fact_and_exports_them(page, bot):
+    import pandas
+
+    table, _kinds, _section, csv_file, xlsx_file = client(page).predict(SAMPLE_DOC_ID, [], "", api_name="/figures")
+    table = table.get("value", table)  # an update of the Dataframe: {"value": {"headers", "data"}, ...}
+    facts = bot.store.facts(SAMPLE_DOC_ID)
+    assert len(table["data"]) == len(facts) > 100
+    assert table["headers"][:3] == ["数字", "类型", "指的是"]
+    row = next(r for r in table["data"] if r[0] == "158.72亿元")
+    assert row[1] == "金额" and row[4].endswith(INVESTMENT_SECTION) and "158.72亿元" in row[5]
+    # Downloads as Gradio serves them, from its own cache on this machine.
+    csv_file, xlsx_file = (f.get("value", f)["path"] if isinstance(f, dict) else f for f in (csv_file, xlsx_file))
+    for path in (csv_file, xlsx_file):
+        assert Path(path).exists()
+    frame = pandas.read_csv(csv_file)
+    assert len(frame) == len(facts) and list(frame.columns)[:4] == ["数字", "类型", "数值", "单位"]
+    assert len(pandas.read_excel(xlsx_file)) == len(facts)
+
+
+def test_a_store_that_went_away_is_explained_and_the_question_kept(tmp_path):
+    chroma = Path(sys.executable).with_name("chroma")
+    port = free_port()
+    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, timeout=60)
+        bot = Assistant(home=tmp_path / "home", chroma_url=f"http://127.0.0.1:{port}")
+        bot.ingest_sample_if_empty()
+        with serving(bot) as url:
+            chat = client(url)
+            assert "158.72亿元" in message_html(ask(chat, INVESTMENT)[0][-1])
+            server.terminate()
+            server.wait(timeout=30)
+            messages, box, _ = ask(chat, "省委巡视组什么时候反馈了巡视意见?")
+            assert box == "省委巡视组什么时候反馈了巡视意见?"  # kept, to ask again
+            error = last_answer(messages).select_one(".tb-error .tb-text").get_text()
+            assert "通报库暂时无法访问" in error, error
+    finally:
+        server.kill()
 
 
 # -- the plain-text rendering the CLI prints --------------------------------------------
@@ -272,6 +371,7 @@ def _citation(quote_at: int = 0) -> Citation:
 
 def test_answer_as_text_shows_the_text_then_each_citation():
     answer = Answer("问", "158.72亿元", True, [_citation()])
+    assert answer_as_text(Answer("问", "158.72亿元", True, [_citation(), _citation()])) == answer_as_text(answer)  # one row per quote
     assert answer_as_text(answer) == "158.72亿元\n\n[1] 二 › 第四方面问题 › (一) › 1. 针对问题\n    「2020年,全区重点项目完成投资158.72亿元」"
     assert citations_as_text(answer) == "[1] 二 › 第四方面问题 › (一) › 1. 针对问题\n    「2020年,全区重点项目完成投资158.72亿元」"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import REPO
-from tests.test_web import INVESTMENT, INVESTMENT_PATH, serving
+from tests.test_web import INVESTMENT, INVESTMENT_SECTION, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -54,12 +56,12 @@ def browser(tmp_path_factory):
         "--disable-component-update",
         "--disable-sync",
         "--disable-quic",
-        "--window-size=1360,1300",
-        "--lang=zh-CN",
+        "--window-size=1366,768",
+        "--lang=en-US",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
         options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})  # Gradio's own labels in Chinese
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})  # the page must be Chinese anyway
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # every request the page makes
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     yield driver
@@ -91,7 +93,7 @@ def test_ask_open_a_citation_and_see_the_figure_marked_in_its_passage(browser, p
     assert "158.72亿元" in answer.find_element(By.CSS_SELECTOR, ".tb-text").text
     citation = next(
         c for c in answer.find_elements(By.CSS_SELECTOR, "details.tb-cite")
-        if c.find_element(By.CSS_SELECTOR, ".tb-cite-path").text.startswith(INVESTMENT_PATH)
+        if c.find_element(By.CSS_SELECTOR, ".tb-cite-path").text.endswith(INVESTMENT_SECTION)
     )
     mark = citation.find_element(By.TAG_NAME, "mark")
     assert not mark.is_displayed()  # closed until the reader asks for the source
@@ -156,3 +158,47 @@ def test_the_page_requests_nothing_beyond_loopback(browser, page):
             if url.scheme in ("http", "https", "ws", "wss"):
                 hosts.add(url.hostname)
     assert hosts == {"127.0.0.1"}
+
+
+SIZES = [(1366, 768), (1920, 1080), (390, 844)]
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def in_viewport(browser, element) -> bool:
+    return browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;", element)
+
+
+@pytest.mark.parametrize("width, height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_at_each_size_question_answer_and_input_are_in_view(browser, page, tmp_path, width, height):
+    browser.set_window_rect(width=width, height=height)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    try:
+        open_page(browser, page)
+        answer = ask(browser, INVESTMENT)
+        time.sleep(0.5)  # the scroll that brings the question to the top
+        box = browser.find_element(By.CSS_SELECTOR, "#tb-question textarea")
+        question = browser.find_elements(By.CSS_SELECTOR, "#tb-chat .tb-question")[-1]
+        assert in_viewport(browser, box), "the input is out of view"
+        assert in_viewport(browser, question), "the question scrolled out of view"
+        figure = answer.find_element(By.CSS_SELECTOR, ".tb-figure")
+        body = float(answer.value_of_css_property("font-size").rstrip("px"))
+        size = float(figure.value_of_css_property("font-size").rstrip("px"))
+        assert size >= 1.5 * body, (size, body)
+        note = answer.find_elements(By.CSS_SELECTOR, ".tb-note .tb-figure-alt")
+        assert note and float(note[0].value_of_css_property("font-size").rstrip("px")) < size
+        quotes = [c.find_element(By.TAG_NAME, "mark").get_attribute("textContent") for c in answer.find_elements(By.CSS_SELECTOR, "details.tb-cite")]
+        assert len(quotes) == len(set(quotes))  # one row per quote
+        assert "出自《中共佛山市高明区委关于巡视整改进展情况的通报》" in answer.text
+        visible = browser.find_element(By.TAG_NAME, "body").text
+        english = [w for w in ENGLISH_WORD.findall(visible) if w not in ("GDP", "CSV", "Excel", "txt", "html")]
+        assert not english, english
+        shot = tmp_path / f"chat-{width}x{height}.png"
+        assert browser.save_screenshot(str(shot))
+        print(f"{width}x{height}: figure {size}px / body {body}px; screenshot {shot}")
+        if (width, height) == (1366, 768) and os.environ.get("UPDATE_SCREENSHOT") == "1":
+            shutil.copyfile(shot, README_SCREENSHOT)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
