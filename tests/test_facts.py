@@ -115,7 +115,7 @@ def test_nfkc_changing_characters_before_a_figure_keep_offsets_exact():
     assert (money.value, money.governor, money.time) == (pytest.approx(158.72e8), "完成投资", "2020")
     assert text.index("１５８") == money.start
     assert fact(got, "2人").value == 2  # ① is a list marker, not the digit 1 of 12人
-    assert fact(got, "5.1%").governor == "增长"
+    assert fact(got, "5.1%").governor == "完成投资 增长"  # the growth of what the figure before it is
 
 
 def test_damaged_text():
