@@ -76,7 +76,8 @@ def asked_words(question: str, history: list[dict]) -> str:
 
 
 def asked_year(question: str, notice_year: str) -> str:
-    m = YEAR_IN_TEXT.search(normalize(question))
+    q = normalize(question)
+    m = next((m for m in YEAR_IN_TEXT.finditer(q) if not re.search(r"[较比]$", q[: m.start()])), None)
     if m:
         return m.group(1)
     if "今年" in question and notice_year:
@@ -120,11 +121,14 @@ def audit_item(item: dict) -> dict | None:
         row["problems"].append("governor-misfit")
     year = asked_year(item["question"], (n.signed_on or n.published_on)[:4])
     if not year:
-        sentence = text[fact.sentence_start : fact.start]
-        years = YEAR_IN_TEXT.findall(normalize(sentence))
-        year = years[-1] if years else ""
-    fact_year = re.sub(r"[^\d-]", "", fact.time)[:4]
-    if year and fact_year != year:
+        # the sentence's own year: the first written before the figure, outside 《…》 names
+        sentence = re.sub(r"《[^》]*》", "", normalize(text[fact.sentence_start : fact.start]))
+        years = [m.group(1) for m in YEAR_IN_TEXT.finditer(sentence) if not re.search(r"[较比]$", sentence[: m.start()])]
+        year = years[0] if years else ""
+    # 2018~2020 holds for 2019 too; a date's own time is the date, nothing to check
+    years = [int(y) for y in re.findall(r"\d{4}", fact.time)]
+    holds = bool(years) and min(years) <= int(year or 0) <= max(years) if year else True
+    if fact.kind not in (FactKind.DATE, FactKind.YEAR, FactKind.DATE_RANGE) and not holds:
         row["problems"].append(f"time {fact.time or '∅'}≠{year}")
     if not english:
         own = overlap(fact.governor, asked)

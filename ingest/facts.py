@@ -98,12 +98,12 @@ def _words() -> dict:
         "respectively_re": re.compile(alt(words["respectively"])),
         "enum_split": re.compile(alt(words["enumeration_separators"])),
         "to_re": re.compile(rf"\s?(?:{alt(words['to_words'])})\s?"),
-        "from_re": re.compile(rf"(?:{alt(words['from_words'])})\s?$"),
+        "from_re": re.compile(alt(words["from_words"])),
         "as_of_re": re.compile(rf"(?:{alt(words['as_of_words'])})\s?$"),
         "since_re": re.compile(rf"\s?(?:{alt(words['since_words'])})"),
         "enum_gap": re.compile(rf"\s?(?:{alt(words['enumeration_separators'])}|,)?\s?"),
         "governor_edge": re.compile(
-            rf"^(?:{alt(words['governor_head_words'])}|[\s、,.:;])+|(?:{alt(words['governor_tail_words'])}|[\s、,.:;])+$"
+            rf"^(?:{alt(words['governor_head_words'])}|[\s、,.:;。!?])+|(?:{alt(words['governor_tail_words'])}|[\s、,.:;。!?])+$"
         ),
         "after_date": re.compile(rf"^\s?(?:{alt(words['after_date_words'])})"),
         "compared_before": re.compile(rf"(?:{alt(words['comparison_before'])})\s?$"),
@@ -125,7 +125,8 @@ _NOUNISH = ("n", "vn", "a", "ad", "an", "b", "j", "l", "nz", "eng", "ng", "zg", 
 # words that name a thing (a governor with none of them, 增长 or 余下, says what happened, not to what)
 _NAMING = ("n", "vn", "j", "l", "nz", "eng", "ng", "zg", "s")
 # a noun phrase ends at these: adverbs, prepositions, conjunctions, particles, pronouns, punctuation
-_PHRASE_STOP = ("d", "p", "c", "u", "r", "x", "m", "t", "f")
+_PHRASE_STOP = ("d", "p", "c", "u", "r", "x", "m", "f")
+_MODIFIER_REACH = 10  # 需要长期坚持的问题: a 的 this close ends a modifier of the noun after it
 _KEEP_IN_NOUN = set("()“”")
 _SENTENCE_END = re.compile(r"[。!?;]")
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|:")
@@ -150,11 +151,19 @@ def _cut(snippet: str) -> tuple[tuple[str, str], ...]:
     return tuple((word, flag) for word, flag in _posseg().cut(snippet))
 
 
-def _noun_phrase(snippet: str) -> str:
+def _noun_phrase(snippet: str, *, strict: bool = False) -> str:
     """The noun phrase `snippet` starts with: 具体问题 of 具体问题均已整改, 村(社区) of
     村(社区)开展试点, 一般公共预算支出 of 一般公共预算支出48.93亿元. A verb belongs to the
-    phrase unless a noun follows it (开展试点 is a verb and its object)."""
+    phrase unless a noun follows it (开展试点 is a verb and its object); `strict`: the phrase
+    must open with a word that names a thing (制定《…》 opens no topic)."""
     words = _cut(snippet[:30])
+    modifier = re.match(rf"[^\s,.:;。!?\d]{{1,{_MODIFIER_REACH}}}?的", snippet)
+    if modifier and not strict:
+        head = _noun_phrase(snippet[modifier.end() :], strict=True)
+        if head:
+            return modifier.group() + head
+    if strict and words and not words[0][1].startswith(_NAMING) and words[0][0] not in _KEEP_IN_NOUN:
+        return ""
     out = ""
     for k, (word, flag) in enumerate(words):
         if word in _KEEP_IN_NOUN:
@@ -170,13 +179,16 @@ def _noun_phrase(snippet: str) -> str:
             break
         out += word
     out = out.strip("“”")
+    if out.count("“") != out.count("”"):
+        out = out.replace("“", "").replace("”", "")  # 村(社区)“两委 of a quote the phrase cut
     if out.count("(") > out.count(")"):
         out = out.split("(")[0]  # 股份社(经济社: an aside the phrase did not close
     return out.replace(")", "") if out.count(")") > out.count("(") else out
 
 
 def _names_a_thing(words: str) -> bool:
-    return any(flag.startswith(_NAMING) for _, flag in _cut(words))
+    heads = tuple(_words()["metric_heads"])
+    return bool(words) and (words.endswith(heads) or any(flag.startswith(_NAMING) for _, flag in _cut(words)))
 
 
 # --- extraction -------------------------------------------------------------------------------
@@ -414,7 +426,7 @@ def _subject(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral],
     rest = text[pos:s_end]
     if moved:
         rest = re.sub(r"^[\s,:、]*(?:以来|以后|期间|前后|底|末|初)?[\s,:、]*", "", rest)
-    return _clean(_noun_phrase(_clean(rest)))
+    return _clean(_noun_phrase(_clean(rest), strict=True))
 
 
 def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft | None, clauses) -> tuple[str, str]:
@@ -491,10 +503,8 @@ def _structures(text: str, sentence: list[_Draft], first: int, drafts: list[_Dra
             between = text[n.end : nxt.n.start]
             head_start = sentence[k - 1].n.end if k and sentence[k - 1].clause == d.clause else d.clause[0]
             from_word = None
-            for m in w["from_re"].finditer(text, head_start, n.start):
-                if n.start - m.end() <= _FROM_GAP:
-                    from_word = m
-                    break
+            for m in w["from_re"].finditer(text, max(head_start, n.start - len(n.hedge) - _FROM_GAP - 1), n.start):
+                from_word = m  # the last 由 before the figure
             if n.range_role == "from" or (from_word and w["to_re"].fullmatch(between.replace(nxt.n.hedge, "") if nxt.n.hedge else between)):
                 metric = _clean(text[head_start : from_word.start() if from_word else n.start])
                 for part, role in ((d, "from"), (nxt, "to")):
@@ -558,13 +568,17 @@ def _respectively(text: str, sentence: list[_Draft]) -> None:
 
 def _enumerated_items(head: str, count: int) -> list[str] | None:
     """`第一、二、三产业对经济增长的贡献率` (3) → 第一产业对…贡献率, 第二产业对…, 第三产业对…;
-    `城镇、农村居民人均可支配收入` (2) → 城镇居民人均可支配收入, 农村居民人均可支配收入."""
+    `城镇、农村居民人均可支配收入` (2) → 城镇居民人均可支配收入, 农村居民人均可支配收入;
+    `教育、社会保障和就业、卫生健康、农林水支出` (4, uneven) → 教育支出, 社会保障和就业支出, …;
+    `事故起数、死亡人数` (2) → each item is whole already."""
     w = _words()
-    parts = w["enum_split"].split(head)
+    listed = head.split("、")
+    parts = listed if len(listed) == count else w["enum_split"].split(head)
     if len(parts) < count:
         return None
     parts = parts[-count:]
     first, middle, last = parts[0], parts[1:-1], parts[-1]
+    heads = tuple(sorted(w["metric_heads"], key=len, reverse=True))
     numeral_items = all(p and set(p) <= _NUMERAL_CHARS for p in middle) and last[:1] in _NUMERAL_CHARS and first[-1:] in _NUMERAL_CHARS
     if numeral_items:
         k = len(last) - len(last.lstrip("".join(_NUMERAL_CHARS)))
@@ -573,19 +587,34 @@ def _enumerated_items(head: str, count: int) -> list[str] | None:
         rest = last[k:]
         if items[0].startswith("第"):
             items = [items[0]] + ["第" + it if not it.startswith("第") else it for it in items[1:]]
-    elif middle:
-        k = len(middle[0])
-        items, rest = [first[-k:], *middle, last[:k]], last[k:]
+        return [item + rest for item in items]
+    first_words = [word for word, _ in _cut(first)]
+    if not first_words or not last:
+        return None
+    if _clean(first).endswith(heads):  # 事故起数、死亡人数: every item names its own metric
+        return [_clean(first), *middle, _clean(_strip_change(last))]
+    bounds = set()
+    pos = 0
+    for word, _ in _cut(last):
+        pos += len(word)
+        bounds.add(pos)
+    k = len(middle[0]) if middle else len(first_words[-1])
+    even = all(len(p) == k for p in middle) and (k in bounds or not middle) and k < len(last)
+    if even:
+        items, rest = [first[-k:] if middle else first_words[-1], *middle, last[:k]], last[k:]
     else:
-        import jieba
-
-        last_words = jieba.lcut(last)
-        first_words = jieba.lcut(first)
-        if not last_words or not first_words:
-            return None
-        k = len(first_words[-1])  # 城镇、农村居民…: the items are as long as the first one
-        items, rest = [first_words[-1], last[:k]], last[k:]
+        metric = next((h for h in heads if last.endswith(h) and len(last) > len(h)), "")
+        if not metric:
+            return None  # uneven items and no metric they share: leave each its own words
+        items, rest = [_clean(first), *middle, last[: -len(metric)]], metric
     return [item + rest for item in items]
+
+
+def _strip_change(words: str) -> str:
+    change = tuple(sorted(_words()["roles"]["change"], key=len, reverse=True))
+    while words.endswith(change):
+        words = words[: -len(next(c for c in change if words.endswith(c)))]
+    return words
 
 
 # --- tables ----------------------------------------------------------------------------------
