@@ -455,7 +455,8 @@ def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft |
         governor = previous.governor  # 34件、19件: a bare list item shares its neighbour's metric
     role = ""
     clause_head = text[d.clause[0] : n.start]
-    if any(p in clause_head for p in w["part_words"]):
+    alone = text[max(d.sentence[0], d.clause[0] - 4) : d.clause[0]].strip(" ,:、")  # 其中,涉及…85件
+    if any(p in clause_head for p in w["part_words"]) or alone.endswith(tuple(w["part_words"])):
         role = "part"
     else:
         role = next((name for name in ("planned", "actual", "target") if any(word in left for word in w["roles"][name])), "")
@@ -466,9 +467,10 @@ def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft |
 
 def _object_phrase(snippet: str) -> str:
     """未细化预算 of 未细化预算在2023年…: words up to a preposition or punctuation."""
+    w = _words()
     out = ""
     for word, flag in _cut(snippet[:20]):
-        if flag.startswith(("p", "x", "m", "c", "u")):
+        if flag.startswith(("p", "x", "m", "c", "u")) or word in w["governor_head_words"] or word in w["governor_tail_words"]:
             break
         out += word
     return out
@@ -666,6 +668,8 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
             drafts.append(_Draft(n, (s, e), (rows[0][0], rows[0][0] + len(rows[0][1])), governor=name, table=TableCell(caption, "", label),
                                  time=n.date[:4], time_basis="sentence"))
     header_years = {year for _, _, year in columns if year}
+    unit_column = next((j for j, (name, _, _) in enumerate(columns) if name in w["unit_headers"]), None)
+    whole_of_column: dict[int, int] = {}  # column → the draft of the last row that is not a 其中 row
     # 比上年增长(%) beside a single 2022年 column holds for 2022 too
     table_year = next(iter(header_years)) if len(header_years) == 1 else ""
     for r_start, line in body:
@@ -673,16 +677,25 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
         if not cells:
             continue
         row_name, row_unit = _header_unit(cells[0][2])
+        if unit_column is not None and unit_column < len(cells):
+            row_unit = cells[unit_column][2] or row_unit  # | 水泥 | 万吨 | 486.3 |
+        part = next((p for p in w["part_words"] if row_name.startswith(p)), "")
+        if part:
+            row_name = row_name[len(part) :].lstrip(":: ")  # | 其中:工业 | 109.62 |
         row_span = (r_start, r_start + len(line))
         for j, (s, e, cell) in enumerate(cells):
             col_name, col_unit, col_year = columns[j] if j < len(columns) else ("", "", "")
             for n in nm.scan(cell):
                 n = replace(n, start=n.start + s, end=n.end + s)
                 d = _Draft(n, (s, e), row_span, table=TableCell(caption, cells[0][2], header[j][2] if j < len(header) else ""))
+                if j == unit_column:
+                    continue
                 if j == 0:
                     d.governor = row_name
                 else:
-                    d.governor = " ".join(x for x in (row_name, col_name) if x)
+                    # a column named by its year only (2023年(亿元)) gives the time, not the metric
+                    named = col_name if not (col_year and _year_in(col_name) and not re.sub(r"[\d\s年]", "", normalize(col_name))) else ""
+                    d.governor = " ".join(x for x in (row_name, named) if x)
                     unit = col_unit or row_unit
                     if n.kind == nm.NUMBER and unit and n.number is not None:
                         got = _unit_value(n.value, unit)
@@ -700,4 +713,9 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
                 else:
                     d.time, d.time_basis = _time_of(0, [], "", context)
                 d.subject = caption
+                if j and part and j in whole_of_column:
+                    d.role, d.part_of = d.role or "part", whole_of_column[j]  # a part's growth stays a change
+                    d.subject = drafts[d.part_of].governor
+                elif j:
+                    whole_of_column[j] = len(drafts)
                 drafts.append(d)
