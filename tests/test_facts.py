@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -248,3 +249,28 @@ def test_negative_figures_and_table_unit_column_and_part_rows():
     assert (part.governor, part.role, got[part.part_of].text) == ("制造业", "part", "109.62")
     assert fact(got, "19.3").role == "change" and got[fact(got, "19.3").part_of].text == "8.0"
     assert (fact(got, "-1.6%").value, fact(got, "-1.6%").unit) == (-1.6, "%")
+
+
+def test_facts_stored_at_ingest_read_back_from_a_real_store(tmp_path, monkeypatch):
+    from assistant import Assistant
+    from ingest.sections import parse_sections
+
+    monkeypatch.setenv("ASSISTANT_EMBED_CACHE", os.environ.get("ASSISTANT_EMBED_CACHE", str(tmp_path / "embeddings.sqlite")))
+    path = tmp_path / "xiaohe-tongbao-2023.txt"
+    path.write_text(
+        "关于小河区巡察整改情况的通报\n一、整改总体情况\n2023年全区立案19件,其中党纪立案12件。\n"
+        "二、具体整改\n(一)民生\n全区新建学校2所,完成投资4.86亿元,增长6.5%。\n\n小河区委\n2023年5月8日\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    (record,) = bot.store.documents()
+    text = bot.store.notice_text(record.doc_id)
+    expected = extract_facts(text, notice_date=record.signed_on or record.published_on)
+    assert bot.store.facts(record.doc_id) == expected and len(expected) >= 6
+    sections = parse_sections(text)
+    stored = bot.store.notice_bundle(record.doc_id)["facts"]
+    for f, raw in zip(expected, stored):
+        section = next((s for s in reversed(sections) if s.start <= f.start), None)
+        assert raw["section_labels"] == (list(section.labels) if section else [])
+    assert next(raw for raw in stored if raw["text"] == "4.86亿元")["section_labels"] == ["二", "(一)"]
