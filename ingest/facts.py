@@ -310,7 +310,7 @@ def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: lis
     found = [replace(n, start=n.start + start, end=n.end + start) for n in nm.scan(line)]
     heading = match_heading(line)
     if heading is not None:
-        _enter_heading(context, heading.level, _year_in(heading.title))
+        _enter_heading(context, heading.level, _year_in(heading.title) if any(c.isdigit() or c in "〇二" for c in heading.title) else "")
     elif not _SENTENCE_END.search(line.strip()[:-1] or "x") and len(line.strip()) < 80:
         # the title line (2023年…统计公报) holds for the notice; a plain line with a year, for
         # what follows it until the next numbered heading
@@ -460,7 +460,7 @@ def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft |
         role = "part"
     else:
         role = next((name for name in ("planned", "actual", "target") if any(word in left for word in w["roles"][name])), "")
-        if not role and any(_clean(left).endswith(word) for word in w["roles"]["change"]):
+        if not role and _clean(left).endswith(tuple(w["roles"]["change"])):
             role = "change"  # 增长5.1%, not 对经济增长的贡献率5.1%
     return governor, role
 
