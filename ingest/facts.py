@@ -20,7 +20,8 @@ from enum import Enum
 from functools import lru_cache
 
 from ingest import numerals as nm
-from ingest.textnorm import normalize_with_map
+from ingest.headings import match_heading
+from ingest.textnorm import normalize, normalize_with_map
 
 
 class FactKind(str, Enum):
@@ -97,10 +98,17 @@ def _words() -> dict:
         "respectively_re": re.compile(alt(words["respectively"])),
         "enum_split": re.compile(alt(words["enumeration_separators"])),
         "to_re": re.compile(rf"\s?(?:{alt(words['to_words'])})\s?"),
-        "from_re": re.compile(rf"(?:{alt(words['from_words'])})\s?$"),
+        "from_re": re.compile(alt(words["from_words"])),
         "as_of_re": re.compile(rf"(?:{alt(words['as_of_words'])})\s?$"),
         "since_re": re.compile(rf"\s?(?:{alt(words['since_words'])})"),
         "enum_gap": re.compile(rf"\s?(?:{alt(words['enumeration_separators'])}|,)?\s?"),
+        "governor_edge": re.compile(
+            rf"^(?:{alt(words['governor_head_words'])}|[\s、,.:;。!?])+|(?:{alt(words['governor_tail_words'])}|[\s、,.:;。!?])+$"
+        ),
+        "after_date": re.compile(rf"^\s?(?:{alt(words['after_date_words'])})"),
+        "compared_before": re.compile(rf"(?:{alt(words['comparison_before'])})\s?$"),
+        "compared_after": re.compile(rf"\s?(?:{alt(words['comparison_after'])})"),
+        "relative_year": re.compile(rf"(?:{alt(words['relative_years'])})(?P<since>{alt(words['since_words'])})?"),
     }
 
 
@@ -113,29 +121,74 @@ def _posseg():
     return jieba.posseg
 
 
-_NOUNISH = ("n", "vn", "a", "ad", "an", "b", "j", "l", "nz", "eng", "ng")
+_NOUNISH = ("n", "vn", "a", "ad", "an", "b", "j", "l", "nz", "eng", "ng", "zg", "s")
+# words that name a thing (a governor with none of them, 增长 or 余下, says what happened, not to what)
+_NAMING = ("n", "vn", "j", "l", "nz", "eng", "ng", "zg", "s")
+# a noun phrase ends at these: adverbs, prepositions, conjunctions, particles, pronouns, punctuation
+_PHRASE_STOP = ("d", "p", "c", "u", "r", "x", "m", "f")
+_MODIFIER_REACH = 10  # 需要长期坚持的问题: a 的 this close ends a modifier of the noun after it
 _KEEP_IN_NOUN = set("()“”")
 _SENTENCE_END = re.compile(r"[。!?;]")
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|:")
 _UNIT_IN_HEADER = re.compile(r"[((]([^()()]+)[))]\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
+_PLAIN_HEADING = 5  # below the four numbered levels of ingest.headings
+_FROM_GAP = 8  # 由巡察前的49.3岁: at most this many characters between 由 and the figure
 _NUMERAL_CHARS = set("0123456789零〇一二两三四五六七八九十百千第")
 
 
 def _clean(words: str) -> str:
-    return _words()["filler_edge"].sub("", words).strip()
+    w = _words()
+    previous = None
+    while previous != words:  # 届时我区每千人床位数将: both edges, until nothing more comes off
+        previous = words
+        words = w["governor_edge"].sub("", w["filler_edge"].sub("", words)).strip()
+    return words
 
 
-def _noun_phrase(snippet: str) -> str:
-    """The noun phrase `snippet` starts with: 具体问题 of 具体问题均已整改."""
-    snippet = snippet[:30]
+@lru_cache(maxsize=4096)
+def _cut(snippet: str) -> tuple[tuple[str, str], ...]:
+    return tuple((word, flag) for word, flag in _posseg().cut(snippet))
+
+
+def _noun_phrase(snippet: str, *, strict: bool = False) -> str:
+    """The noun phrase `snippet` starts with: 具体问题 of 具体问题均已整改, 村(社区) of
+    村(社区)开展试点, 一般公共预算支出 of 一般公共预算支出48.93亿元. A verb belongs to the
+    phrase unless a noun follows it (开展试点 is a verb and its object); `strict`: the phrase
+    must open with a word that names a thing (制定《…》 opens no topic)."""
+    words = _cut(snippet[:30])
+    modifier = re.match(rf"[^\s,.:;。!?\d]{{1,{_MODIFIER_REACH}}}?的", snippet)
+    if modifier and not strict:
+        head = _noun_phrase(snippet[modifier.end() :], strict=True)
+        if head:
+            return modifier.group() + head
+    if strict and words and not words[0][1].startswith(_NAMING) and words[0][0] not in _KEEP_IN_NOUN:
+        return ""
     out = ""
-    for word, flag in _posseg().cut(snippet):
-        if word in _KEEP_IN_NOUN or flag.startswith(_NOUNISH):
+    for k, (word, flag) in enumerate(words):
+        if word in _KEEP_IN_NOUN:
             out += word
             continue
-        break
-    return out.strip("()“”")
+        if flag.startswith(_PHRASE_STOP) and not (flag == "m" and not any(c.isdigit() for c in word) and out):
+            break
+        if flag.startswith("v") and flag != "vn" and out:
+            following = words[k + 1][1] if k + 1 < len(words) else "x"
+            if following.startswith(_NAMING) or following == "vn":
+                break
+        if not (flag.startswith(_NOUNISH) or flag.startswith("v") or flag == "m"):
+            break
+        out += word
+    out = out.strip("“”")
+    if out.count("“") != out.count("”"):
+        out = out.replace("“", "").replace("”", "")  # 村(社区)“两委 of a quote the phrase cut
+    if out.count("(") > out.count(")"):
+        out = out.split("(")[0]  # 股份社(经济社: an aside the phrase did not close
+    return out.replace(")", "") if out.count(")") > out.count("(") else out
+
+
+def _names_a_thing(words: str) -> bool:
+    heads = tuple(_words()["metric_heads"])
+    return bool(words) and (words.endswith(heads) or any(flag.startswith(_NAMING) for _, flag in _cut(words)))
 
 
 # --- extraction -------------------------------------------------------------------------------
@@ -165,7 +218,7 @@ def extract_facts(text: str, *, notice_date: str = "") -> list[Fact]:
     norm, omap = normalize_with_map(text)
     scan_text = _blank_enumerators(text, norm, omap)
     drafts: list[_Draft] = []
-    context = {"heading": "", "notice": notice_date[:4] if re.match(r"\d{4}", notice_date or "") else ""}
+    context = {"headings": [], "notice": notice_date[:4] if re.match(r"\d{4}", notice_date or "") else ""}
     lines = _lines(scan_text)
     i = 0
     while i < len(lines):
@@ -213,8 +266,8 @@ def _finish(text: str, omap, d: _Draft) -> Fact:
     start, end = omap.start(d.n.start), omap.end(d.n.end)
     kind = d.kind or d.n.kind
     date = d.date if d.date is not None else d.n.date
-    if date.startswith("--") and re.match(r"\d{4}", d.time.lstrip("~")):
-        date = d.time.lstrip("~")[:4] + date[1:]  # 9月16日 in a sentence of 2020
+    year = d.time.lstrip("~")[:4] if re.match(r"\d{4}", d.time.lstrip("~")) else ""
+    date = "/".join(_with_year(part, year) for part in date.split("/"))  # 9月16日 in a sentence of 2020
     return Fact(
         kind=FactKind(kind),
         text=text[start:end],
@@ -255,48 +308,93 @@ def _spans(text: str, start: int, end: int, pattern: re.Pattern) -> list[tuple[i
 def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: list[_Draft]) -> None:
     end = start + len(line)
     found = [replace(n, start=n.start + start, end=n.end + start) for n in nm.scan(line)]
+    heading = match_heading(line)
+    if heading is not None:
+        _enter_heading(context, heading.level, _year_in(heading.title) if any(c.isdigit() or c in "〇二" for c in heading.title) else "")
+    elif not _SENTENCE_END.search(line.strip()[:-1] or "x") and len(line.strip()) < 80:
+        # the title line (2023年…统计公报) holds for the notice; a plain line with a year, for
+        # what follows it until the next numbered heading
+        if not context["headings"]:
+            _enter_heading(context, 0, _year_in(line))
+        elif _year_in(line):
+            _enter_heading(context, _PLAIN_HEADING, _year_in(line))
     paragraph_time = ""
-    is_heading = not _SENTENCE_END.search(line.strip()[:-1] or "x") and len(line.strip()) < 80
     for s_start, s_end in _spans(text, start, end, _SENTENCE_END):
         in_sentence = [n for n in found if s_start <= n.start < s_end]
         clauses = _spans(text, s_start, s_end, _CLAUSE_END) or [(s_start, s_end)]
-        marks = _time_marks(text, s_start, in_sentence)
+        marks = _time_marks(text, s_start, s_end, in_sentence, paragraph_time, context)
         first = len(drafts)
         for n in in_sentence:
             clause = next((c for c in clauses if c[0] <= n.start < c[1]), (s_start, s_end))
             drafts.append(_Draft(n, clause, (s_start, s_end)))
         sentence = drafts[first:]
-        subject = _subject(text, s_start, s_end, in_sentence)
+        subject = _subject(text, s_start, s_end, in_sentence, clauses)
         for k, d in enumerate(sentence):
             previous = sentence[k - 1] if k and sentence[k - 1].clause == d.clause else None
-            d.governor, d.role = _governor(text, d, previous, sentence[k + 1] if k + 1 < len(sentence) else None)
+            d.governor, d.role = _governor(text, d, previous, sentence[k + 1] if k + 1 < len(sentence) else None, clauses)
             d.subject = subject
             d.time, d.time_basis = _time_of(d.n.start, marks, paragraph_time, context)
         _structures(text, sentence, first, drafts)
+        _name_bare_governors(sentence)
         if marks:
-            paragraph_time = marks[-1][1] if marks[-1][2] == "sentence" else marks[-1][1]
-    if is_heading:
-        years = [n.date[:4] for n in found if n.kind in (nm.YEAR, nm.DATE) and re.match(r"\d{4}", n.date) and "年" in text[n.start : n.end]]
-        if years:
-            context["heading"] = years[0]
+            paragraph_time = marks[-1][1]
 
 
-def _time_marks(text: str, s_start: int, in_sentence: list[nm.Numeral]) -> list[tuple[int, str, str]]:
-    """(where, time, basis) for each dated figure of the sentence: 截至2021年3月 → ~2021-03 (as of),
-    2020年9月以来 → 2020-09~ (since), 2020年 → 2020."""
+def _year_in(line: str) -> str:
+    years = [n.date[:4] for n in nm.scan(normalize(line)) if n.kind in (nm.YEAR, nm.DATE, nm.DATE_RANGE) and re.match(r"\d{4}", n.date)]
+    return years[0] if years else ""
+
+
+def _enter_heading(context: dict, level: int, year: str) -> None:
+    """A heading closes the sections at its level and below: the year of 一、2022年工作回顾 no
+    longer holds under 二、2023年工作安排, nor under 三、存在的问题."""
+    context["headings"] = [(lv, y) for lv, y in context["headings"] if lv < level]
+    context["headings"].append((level, year))
+
+
+def _heading_year(context: dict) -> str:
+    return next((y for _, y in reversed(context["headings"]) if y), "")
+
+
+def _time_marks(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral], paragraph_time: str, context: dict) -> list[tuple[int, str, str]]:
+    """(where, time, basis) for each time the sentence states: 截至2021年3月 → ~2021-03 (as of),
+    2020年9月以来 → 2020-09~ (since), 1-6月 in 2024 → 2024-01~2024-06, 2020年 → 2020,
+    今年以来 in a notice of 2024 → 2024~. A year that is a comparison base (较2020年下降) or
+    part of a name (《…方案(2022—2024年)》) is not the time of the sentence."""
     w = _words()
-    marks = []
+    marks: list[tuple[int, str, str]] = []
     for n in in_sentence:
-        if n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE) or not re.match(r"\d{4}", n.date):
+        if n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE) or not n.date:
             continue
-        month = n.date.split("/")[0][:7]
+        before = text[s_start : n.start]
+        if before.count("《") > before.count("》") or w["compared_before"].search(before[-4:]) or w["compared_after"].match(text, n.end):
+            continue
+        year = (marks[-1][1] if marks else paragraph_time or _heading_year(context) or context["notice"]).strip("~")[:4]
+        dates = [_with_year(part, year) for part in n.date.split("/")]
+        if not all(re.match(r"\d{4}", part) for part in dates):
+            continue  # 9月 with no year anywhere before it
+        month = dates[0][:7]
         if w["as_of_re"].search(text, max(s_start, n.start - 5), n.start):
-            marks.append((n.start, "~" + month, "as_of"))
+            marks.append((n.start, "~" + dates[-1][:7], "as_of"))
         elif w["since_re"].match(text, n.end):
             marks.append((n.start, month + "~", "since"))
+        elif len(dates) == 2:
+            marks.append((n.start, f"{month}~{dates[1][:7]}", "sentence"))
         else:
-            marks.append((n.start, n.date[:4], "sentence"))
+            marks.append((n.start, dates[0][:4], "sentence"))
+    if context["notice"]:
+        for m in w["relative_year"].finditer(text, s_start, s_end):
+            if w["compared_before"].search(text[max(s_start, m.start() - 3) : m.start()]) or w["compared_after"].match(text, m.end()):
+                continue  # 比去年, 去年同期: a base of comparison
+            year = str(int(context["notice"]) + w["relative_years"][m.group().removesuffix(m["since"] or "")])
+            marks.append((m.start(), year + "~", "since") if m["since"] else (m.start(), year, "sentence"))
+        marks.sort()
     return marks
+
+
+def _with_year(date: str, year: str) -> str:
+    """--09-16 in a sentence of 2020 is 2020-09-16."""
+    return year + date[1:] if date.startswith("--") and year else date
 
 
 def _time_of(pos: int, marks, paragraph_time: str, context: dict) -> tuple[str, str]:
@@ -306,27 +404,32 @@ def _time_of(pos: int, marks, paragraph_time: str, context: dict) -> tuple[str, 
         return mark[1], mark[2]
     if paragraph_time:
         return paragraph_time, "context"
-    if context["heading"]:
-        return context["heading"], "context"
+    if _heading_year(context):
+        return _heading_year(context), "context"
     if context["notice"]:
         return context["notice"], "notice"
     return "", ""
 
 
-def _subject(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral]) -> str:
-    """The sentence's topic: the noun phrase it opens with once its time words are passed."""
+def _subject(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral], clauses) -> str:
+    """The sentence's topic: the noun phrase of the clause its first figure is in (初步核算, is
+    an aside), once the time words before it are passed."""
     pos = s_start
+    if in_sentence:
+        pos = next((c[0] for c in clauses if c[0] <= in_sentence[0].start < c[1]), s_start)
+    moved = False
     for n in in_sentence:
         if n.kind in (nm.YEAR, nm.DATE, nm.DATE_RANGE) and not text[pos : n.start].strip(" ,:、"):
-            pos = n.end
-        else:
+            pos, moved = n.end, True
+        elif n.start >= pos:
             break
     rest = text[pos:s_end]
-    rest = re.sub(r"^[\s,:、]*(?:以来|以后|期间|前后|底|末|初)?[\s,:、]*", "", rest)
-    return _clean(_noun_phrase(rest))
+    if moved:
+        rest = re.sub(r"^[\s,:、]*(?:以来|以后|期间|前后|底|末|初)?[\s,:、]*", "", rest)
+    return _clean(_noun_phrase(_clean(rest), strict=True))
 
 
-def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft | None) -> tuple[str, str]:
+def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft | None, clauses) -> tuple[str, str]:
     w = _words()
     n = d.n
     left_start = previous.n.end if previous else d.clause[0]
@@ -334,22 +437,60 @@ def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft |
     if n.hedge and left.endswith(n.hedge):
         left = left[: -len(n.hedge)]
     governor = _clean(left)
+    right_end = following.n.start if following and following.clause == d.clause else d.clause[1]
     if n.kind in (nm.COUNT, nm.ORDINAL):
-        right_end = following.n.start if following and following.clause == d.clause else d.clause[1]
         noun = _clean(_noun_phrase(text[n.end : right_end]))
         if noun:
             governor = noun  # 23个具体问题: the noun after the measure word is what is counted
+    elif left.rstrip().endswith(tuple(w["object_markers"])):
+        # 将237054.47万元未细化预算…细化: the money is what comes after it
+        governor = _clean(_object_phrase(text[n.end : right_end])) or governor
+    elif n.kind in (nm.YEAR, nm.DATE, nm.DATE_RANGE) and not _names_a_thing(governor):
+        event = _clean(w["after_date"].sub("", text[n.end : right_end]))
+        if not event and right_end == d.clause[1]:
+            nxt = next((c for c in clauses if c[0] >= d.clause[1]), None)
+            event = _clean(text[nxt[0] : nxt[1]]) if nxt else ""
+        governor = " ".join(x for x in (governor, event[:30]) if x)  # 2020年9月16日,省委巡视组反馈意见
     if not governor and previous is not None:
         governor = previous.governor  # 34件、19件: a bare list item shares its neighbour's metric
     role = ""
     clause_head = text[d.clause[0] : n.start]
-    if any(p in clause_head for p in w["part_words"]):
+    alone = text[max(d.sentence[0], d.clause[0] - 4) : d.clause[0]].strip(" ,:、")  # 其中,涉及…85件
+    if any(p in clause_head for p in w["part_words"]) or alone.endswith(tuple(w["part_words"])):
         role = "part"
     else:
         role = next((name for name in ("planned", "actual", "target") if any(word in left for word in w["roles"][name])), "")
-        if not role and any(_clean(left).endswith(word) for word in w["roles"]["change"]):
+        if not role and _clean(left).endswith(tuple(w["roles"]["change"])):
             role = "change"  # 增长5.1%, not 对经济增长的贡献率5.1%
     return governor, role
+
+
+def _object_phrase(snippet: str) -> str:
+    """未细化预算 of 未细化预算在2023年…: words up to a preposition or punctuation."""
+    w = _words()
+    out = ""
+    for word, flag in _cut(snippet[:20]):
+        if flag.startswith(("p", "x", "m", "c", "u")) or word in w["governor_head_words"] or word in w["governor_tail_words"]:
+            break
+        out += word
+    return out
+
+
+def _name_bare_governors(sentence: list[_Draft]) -> None:
+    """增长6.5% after 全县油料产量42.1万吨 is the growth of 油料产量; 余下5宗 after 已整治269宗
+    are the rest of what was being 整治: a governor that names no thing takes the thing of the
+    figure before it — in the governor for a change, as the subject otherwise."""
+    dated = (nm.YEAR, nm.DATE, nm.DATE_RANGE)
+    for k, d in enumerate(sentence):
+        if d.n.kind in dated or _names_a_thing(d.governor):
+            continue
+        thing = next((e.governor for e in reversed(sentence[:k]) if e.n.kind not in dated and e.role != "change" and _names_a_thing(e.governor)), "")
+        if not thing:
+            continue
+        if d.role == "change" or d.role in ("from", "to"):
+            d.governor = f"{thing} {d.governor}".strip()
+        else:
+            d.subject = thing
 
 
 def _structures(text: str, sentence: list[_Draft], first: int, drafts: list[_Draft]) -> None:
@@ -357,24 +498,38 @@ def _structures(text: str, sentence: list[_Draft], first: int, drafts: list[_Dra
     w = _words()
     for k, d in enumerate(sentence):
         n = d.n
-        # ranges written as such (10亿至500亿元) and 由A提高到B: both bounds share the metric
+        # ranges written as such (10亿至500亿元) and 由A提高到B (由上年的18.6%下降到6.2%): both
+        # bounds share the metric written before 由
         if k + 1 < len(sentence) and sentence[k + 1].clause == d.clause:
             nxt = sentence[k + 1]
             between = text[n.end : nxt.n.start]
-            from_word = w["from_re"].search(text, d.clause[0], n.start - len(n.hedge) if n.hedge and text[:n.start].endswith(n.hedge) else n.start)
+            head_start = sentence[k - 1].n.end if k and sentence[k - 1].clause == d.clause else d.clause[0]
+            from_word = None
+            for m in w["from_re"].finditer(text, max(head_start, n.start - len(n.hedge) - _FROM_GAP - 1), n.start):
+                from_word = m  # the last 由 before the figure
             if n.range_role == "from" or (from_word and w["to_re"].fullmatch(between.replace(nxt.n.hedge, "") if nxt.n.hedge else between)):
-                metric = _clean(text[(sentence[k - 1].n.end if k and sentence[k - 1].clause == d.clause else d.clause[0]) : from_word.start() if from_word else n.start])
+                metric = _clean(text[head_start : from_word.start() if from_word else n.start])
                 for part, role in ((d, "from"), (nxt, "to")):
                     part.governor = metric or part.governor
                     part.role = role
-        # 其中: a part of the nearest earlier figure of the same kind in the sentence
         if d.role == "part":
-            whole = next(
-                (first + j for j in range(k - 1, -1, -1) if sentence[j].clause != d.clause and sentence[j].n.kind == n.kind and sentence[j].n.base == n.base),
-                None,
-            )
-            d.part_of = whole
+            d.part_of = _whole_of(d, sentence[:k], first, drafts)
+            if d.part_of is not None and drafts[d.part_of].governor:
+                d.subject = drafts[d.part_of].governor
     _respectively(text, sentence)
+
+
+def _whole_of(part: _Draft, earlier: list[_Draft], first: int, drafts: list[_Draft]) -> int | None:
+    """其中党纪立案12件: a part of the nearest earlier figure of the same unit, in the sentence
+    or else the one before it (…38项。其中…12项); failing that, of the same kind (件次 of 件)."""
+    n = part.n
+    previous_sentence = [j for j in range(first - 1, -1, -1) if drafts[j].sentence == drafts[first - 1].sentence] if first else []
+    candidates = [first + j for j in range(len(earlier) - 1, -1, -1) if earlier[j].clause != part.clause] + previous_sentence
+    for same in (lambda m: m.kind == n.kind and m.base == n.base, lambda m: m.kind == n.kind == nm.COUNT):
+        whole = next((j for j in candidates if same(drafts[j].n) and drafts[j].role != "part"), None)
+        if whole is not None:
+            return whole
+    return None
 
 
 def _respectively(text: str, sentence: list[_Draft]) -> None:
@@ -415,13 +570,17 @@ def _respectively(text: str, sentence: list[_Draft]) -> None:
 
 def _enumerated_items(head: str, count: int) -> list[str] | None:
     """`第一、二、三产业对经济增长的贡献率` (3) → 第一产业对…贡献率, 第二产业对…, 第三产业对…;
-    `城镇、农村居民人均可支配收入` (2) → 城镇居民人均可支配收入, 农村居民人均可支配收入."""
+    `城镇、农村居民人均可支配收入` (2) → 城镇居民人均可支配收入, 农村居民人均可支配收入;
+    `教育、社会保障和就业、卫生健康、农林水支出` (4, uneven) → 教育支出, 社会保障和就业支出, …;
+    `事故起数、死亡人数` (2) → each item is whole already."""
     w = _words()
-    parts = w["enum_split"].split(head)
+    listed = head.split("、")
+    parts = listed if len(listed) == count else w["enum_split"].split(head)
     if len(parts) < count:
         return None
     parts = parts[-count:]
     first, middle, last = parts[0], parts[1:-1], parts[-1]
+    heads = tuple(sorted(w["metric_heads"], key=len, reverse=True))
     numeral_items = all(p and set(p) <= _NUMERAL_CHARS for p in middle) and last[:1] in _NUMERAL_CHARS and first[-1:] in _NUMERAL_CHARS
     if numeral_items:
         k = len(last) - len(last.lstrip("".join(_NUMERAL_CHARS)))
@@ -430,19 +589,34 @@ def _enumerated_items(head: str, count: int) -> list[str] | None:
         rest = last[k:]
         if items[0].startswith("第"):
             items = [items[0]] + ["第" + it if not it.startswith("第") else it for it in items[1:]]
-    elif middle:
-        k = len(middle[0])
-        items, rest = [first[-k:], *middle, last[:k]], last[k:]
+        return [item + rest for item in items]
+    first_words = [word for word, _ in _cut(first)]
+    if not first_words or not last:
+        return None
+    if _clean(first).endswith(heads):  # 事故起数、死亡人数: every item names its own metric
+        return [_clean(first), *middle, _clean(_strip_change(last))]
+    bounds = set()
+    pos = 0
+    for word, _ in _cut(last):
+        pos += len(word)
+        bounds.add(pos)
+    k = len(middle[0]) if middle else len(first_words[-1])
+    even = all(len(p) == k for p in middle) and (k in bounds or not middle) and k < len(last)
+    if even:
+        items, rest = [first[-k:] if middle else first_words[-1], *middle, last[:k]], last[k:]
     else:
-        import jieba
-
-        last_words = jieba.lcut(last)
-        first_words = jieba.lcut(first)
-        if not last_words or not first_words:
-            return None
-        k = len(first_words[-1])  # 城镇、农村居民…: the items are as long as the first one
-        items, rest = [first_words[-1], last[:k]], last[k:]
+        metric = next((h for h in heads if last.endswith(h) and len(last) > len(h)), "")
+        if not metric:
+            return None  # uneven items and no metric they share: leave each its own words
+        items, rest = [_clean(first), *middle, last[: -len(metric)]], metric
     return [item + rest for item in items]
+
+
+def _strip_change(words: str) -> str:
+    change = tuple(sorted(_words()["roles"]["change"], key=len, reverse=True))
+    while words.endswith(change):
+        words = words[: -len(next(c for c in change if words.endswith(c)))]
+    return words
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -474,7 +648,7 @@ def _unit_value(number: float, unit: str) -> tuple[str, float] | None:
     for mag in sorted(lex.magnitudes, key=len, reverse=True) + [""]:
         if unit.startswith(mag) and unit[len(mag) :] in lex.units:
             u = lex.units[unit[len(mag) :]]
-            kind = {"money": nm.MONEY, "percent": nm.PERCENT, "permille": nm.PERCENT, "points": nm.PERCENT, "duration": nm.DURATION}.get(u.kind, nm.COUNT)
+            kind = nm.KIND_OF_UNIT.get(u.kind, nm.COUNT)
             return kind, float(nm.Decimal(str(number)) * lex.magnitudes.get(mag, nm.Decimal(1)) * u.scale)
     return None
 
@@ -494,6 +668,8 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
             drafts.append(_Draft(n, (s, e), (rows[0][0], rows[0][0] + len(rows[0][1])), governor=name, table=TableCell(caption, "", label),
                                  time=n.date[:4], time_basis="sentence"))
     header_years = {year for _, _, year in columns if year}
+    unit_column = next((j for j, (name, _, _) in enumerate(columns) if name in w["unit_headers"]), None)
+    whole_of_column: dict[int, int] = {}  # column → the draft of the last row that is not a 其中 row
     # 比上年增长(%) beside a single 2022年 column holds for 2022 too
     table_year = next(iter(header_years)) if len(header_years) == 1 else ""
     for r_start, line in body:
@@ -501,16 +677,25 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
         if not cells:
             continue
         row_name, row_unit = _header_unit(cells[0][2])
+        if unit_column is not None and unit_column < len(cells):
+            row_unit = cells[unit_column][2] or row_unit  # | 水泥 | 万吨 | 486.3 |
+        part = next((p for p in w["part_words"] if row_name.startswith(p)), "")
+        if part:
+            row_name = row_name[len(part) :].lstrip(":: ")  # | 其中:工业 | 109.62 |
         row_span = (r_start, r_start + len(line))
         for j, (s, e, cell) in enumerate(cells):
             col_name, col_unit, col_year = columns[j] if j < len(columns) else ("", "", "")
             for n in nm.scan(cell):
                 n = replace(n, start=n.start + s, end=n.end + s)
                 d = _Draft(n, (s, e), row_span, table=TableCell(caption, cells[0][2], header[j][2] if j < len(header) else ""))
+                if j == unit_column:
+                    continue
                 if j == 0:
                     d.governor = row_name
                 else:
-                    d.governor = " ".join(x for x in (row_name, col_name) if x)
+                    # a column named by its year only (2023年(亿元)) gives the time, not the metric
+                    named = col_name if not (col_year and _year_in(col_name) and not re.sub(r"[\d\s年]", "", normalize(col_name))) else ""
+                    d.governor = " ".join(x for x in (row_name, named) if x)
                     unit = col_unit or row_unit
                     if n.kind == nm.NUMBER and unit and n.number is not None:
                         got = _unit_value(n.value, unit)
@@ -528,4 +713,9 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
                 else:
                     d.time, d.time_basis = _time_of(0, [], "", context)
                 d.subject = caption
+                if j and part and j in whole_of_column:
+                    d.role, d.part_of = d.role or "part", whole_of_column[j]  # a part's growth stays a change
+                    d.subject = drafts[d.part_of].governor
+                elif j:
+                    whole_of_column[j] = len(drafts)
                 drafts.append(d)

@@ -133,6 +133,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "postcode": re.compile(rf"(?:{alt(lex.words['postcode_words'])})\s?:?\s?(?P<code>\d{{6}})(?!\d)"),
         "iso_date": re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?!\d)"),
         "year_range": re.compile(rf"(?<!\d)(?P<ya>{year})\s?年?\s?[-—~至到－–]\s?(?P<yb>{year})\s?年(?!\s?(?:{month})\s?月)"),
+        # 1-6月, 2024年1-6月: a span of months, written with one 月
+        "month_range": re.compile(rf"(?<!\d)(?:(?P<y>{year})\s?年\s?)?(?P<ma>{month})\s?[-—~至到－–]\s?(?P<mb>{month})\s?月(?!\s?(?:{day})\s?[日号])"),
         "date": re.compile(
             rf"(?<!\d)(?P<y>{year})\s?年(?:\s?(?P<m>{month})\s?月(?:\s?(?P<d>{day})\s?[日号])?{part}?|{part})?"
             rf"|(?<!\d)(?P<m2>{month})\s?月\s?(?P<d2>{day})\s?[日号]"
@@ -144,7 +146,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "percent_words": re.compile(rf"(?P<word>百分之|千分之)(?P<num>{_CN_NUMBER}|{_AR_NUMBER})"),
         "ordinal": re.compile(rf"第(?P<num>{_AR_NUMBER}|{_CN_NUMBER})(?P<unit>{units})?"),
         "quantity": re.compile(
-            rf"(?P<num>{_AR_NUMBER}|{_CN_NUMBER})(?P<h1>{inside})?(?P<sp1>\s)?(?P<mag>{mags})?(?P<h2>{inside})?(?P<sp2>\s)?(?P<unit>{units})?"
+            rf"(?:(?<![\d.%)])(?P<neg>[-−]))?(?P<num>{_AR_NUMBER}|{_CN_NUMBER})(?P<h1>{inside})?(?P<sp1>\s)?(?P<mag>{mags})?(?P<h2>{inside})?(?P<sp2>\s)?(?P<unit>{units})?"
         ),
         "range_sep": re.compile(rf"\s?(?:{alt(lex.words['range_separators'])})\s?"),
         "hedge_before": re.compile(rf"(?:{alt(lex.words['hedges_before'])})$"),
@@ -215,6 +217,11 @@ def scan(text: str) -> list[Numeral]:
         if free(m.start(), m.end()):
             a, b = _date_string(m["ya"], None, None), _date_string(m["yb"], None, None)
             claim(Numeral(m.start(), m.end(), DATE_RANGE, None, "", "", f"{a}/{b}"))
+    for m in p["month_range"].finditer(text):
+        if free(m.start(), m.end()):
+            a, b = _date_string(m["y"], m["ma"], None), _date_string(m["y"], m["mb"], None)
+            if a and b:
+                claim(Numeral(m.start(), m.end(), DATE_RANGE, None, "", "", f"{a}/{b}"))
     for m in p["date"].finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -256,14 +263,20 @@ def scan(text: str) -> list[Numeral]:
     return _with_hedges(text, _ranges(text, found))
 
 
+# ordinal: 十三届 numbers a session of a congress or committee, it does not count them
+KIND_OF_UNIT = {"money": MONEY, "percent": PERCENT, "permille": PERCENT, "points": PERCENT, "duration": DURATION, "ordinal": ORDINAL}
+
+
 def _quantity(text: str, m: re.Match, lex: Lexicon, words) -> Numeral | None:
     raw, unit_name, mag = m["num"], m["unit"] or "", m["mag"] or ""
     chinese = not raw[0].isdigit()
     if chinese:
         if not unit_name or not any(c in "零〇一二两三四五六七八九十" for c in raw):
             return None  # a Chinese numeral is a figure only with its measure word: 一核一带, 万亩工程
-        if any(s <= m.start() < e for s, e in words):
-            return None  # 一起, 一方面: words that hold a numeral
+        if any(s <= m.start("num") < e for s, e in words):
+            return None  # 一起, 一方面, 一批: words that hold a numeral
+        if raw == "一" and unit_name and text.startswith("一", m.end()):
+            return None  # 一村一策, 一企一档: a set phrase, not a count of one
         # cn2an reads 三万五千 whole, so a trailing magnitude belongs to the number
         for prefix in sorted(lex.magnitudes, key=len, reverse=True):
             if raw.endswith(prefix) and len(raw) > len(prefix) and not mag:
@@ -272,13 +285,16 @@ def _quantity(text: str, m: re.Match, lex: Lexicon, words) -> Numeral | None:
     number = number_value(raw)
     if number is None:
         return None
+    start = m.start("num")
+    if m["neg"] and not chinese:
+        number, start = -number, m.start()  # 增长-1.6%, | -4.2 |: a fall written with a sign
     end = m.end()
     if not unit_name and not mag:
         end = m.end("num") + len(m["h1"] or "")
         hedge = m["h1"] or ""
         if hedge == "多":  # 10多 without a unit is rare, and 多 is often the next word (多措并举)
             end, hedge = m.end("num"), ""
-        return Numeral(m.start(), end, NUMBER, float(number), "", "", hedge=hedge, number=float(number))
+        return Numeral(start, end, NUMBER, float(number), "", "", hedge=hedge, number=float(number))
     if not unit_name:
         end = m.end("mag") + len(m["h2"] or "")
     scale = lex.magnitudes.get(mag, Decimal(1))
@@ -286,12 +302,14 @@ def _quantity(text: str, m: re.Match, lex: Lexicon, words) -> Numeral | None:
     hedge = m["h1"] or m["h2"] or ""
     written_unit = mag + unit_name
     if unit is None:
-        return Numeral(m.start(), end, NUMBER, float(number * scale), mag, "", hedge=hedge, number=float(number))
+        return Numeral(start, end, NUMBER, float(number * scale), mag, "", hedge=hedge, number=float(number))
     if unit.kind == DURATION and number == number.to_integral() and 1900 <= number <= 2100 and unit_name == "年":
         return None  # a year the date pattern could not read; left to the bare-number pass
-    kind = {"money": MONEY, "percent": PERCENT, "permille": PERCENT, "points": PERCENT, "duration": DURATION}.get(unit.kind, COUNT)
+    kind = KIND_OF_UNIT.get(unit.kind, COUNT)
+    if kind == COUNT and unit_name in lex.words["session_numbered"] and text.endswith(tuple(lex.words["session_units"]), 0, start):
+        kind = ORDINAL  # 十三届三次全会: the session after 届 is numbered, not counted
     value = number * scale * unit.scale
-    return Numeral(m.start(), end, kind, float(value), written_unit, unit.base, hedge=hedge, number=float(number))
+    return Numeral(start, end, kind, float(value), written_unit, unit.base, hedge=hedge, number=float(number))
 
 
 def _ranges(text: str, found: list[Numeral]) -> list[Numeral]:

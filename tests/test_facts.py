@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def test_nfkc_changing_characters_before_a_figure_keep_offsets_exact():
     assert (money.value, money.governor, money.time) == (pytest.approx(158.72e8), "完成投资", "2020")
     assert text.index("１５８") == money.start
     assert fact(got, "2人").value == 2  # ① is a list marker, not the digit 1 of 12人
-    assert fact(got, "5.1%").governor == "增长"
+    assert fact(got, "5.1%").governor == "完成投资 增长"  # the growth of what the figure before it is
 
 
 def test_damaged_text():
@@ -147,3 +148,129 @@ def test_bundled_notice_every_figure_found_with_exact_offsets():
     missed = [m.group() for m in re.finditer(r"[0-9０-９]+", text) if not all(covered[m.start() : m.end()])]
     assert missed == []
     assert len(got) > 300
+
+
+def test_governor_edges_trimmed_and_bare_counts_named():
+    text = "届时我区每千人床位数将达到6.2张。目前已全面完成77个村(社区)换届,以及665个村(居)民小组同步换届。"
+    got = facts(text)
+    beds = fact(got, "6.2张")
+    assert (beds.governor, beds.start, beds.end) == ("我区每千人床位数", 13, 17)
+    assert fact(got, "665个").governor == "村(居)民小组" and fact(got, "665个").start == text.index("665")
+
+
+def test_growth_after_a_figure_is_the_growth_of_its_thing():
+    got = facts("2023年全县油料产量42.1万吨,增长6.5%。规模以上工业增加值增长8.4%。")
+    growth = fact(got, "6.5%")
+    assert (growth.governor, growth.role, growth.start) == ("全县油料产量 增长", "change", 20)
+    assert fact(got, "8.4%").governor == "规模以上工业增加值增长"
+    assert fact(got, "42.1万吨").value == pytest.approx(421000)
+
+
+def test_sessions_and_set_phrases_are_not_counts():
+    text = "十二届三次全会后,实施一村一策,推进一批重点项目,新建学校2所。"
+    got = facts(text)
+    assert [(f.text, f.kind) for f in got] == [("十二届", FactKind.ORDINAL), ("三次", FactKind.ORDINAL), ("2所", FactKind.COUNT)]
+    assert fact(got, "2所").start == text.index("2所")
+
+
+def test_qizhong_links_across_kinds_of_count_and_sentences():
+    got = facts("全年共受理信访举报120件次。其中,涉及基层干部85件。")
+    whole, part = fact(got, "120件次"), fact(got, "85件")
+    assert part.role == "part" and got[part.part_of] == whole and part.subject == whole.governor
+    assert (part.start, part.governor) == (24, "涉及基层干部")
+
+
+def test_respectively_over_an_uneven_list_shares_the_metric_head():
+    text = "其中教育、社会保障和就业、卫生健康、农林水支出分别为9.86亿元、7.42亿元、4.65亿元、6.18亿元。"
+    got = facts(text)
+    assert [f.governor for f in got] == ["教育支出", "社会保障和就业支出", "卫生健康支出", "农林水支出"]
+    assert (fact(got, "7.42亿元").start, fact(got, "7.42亿元").end) == (text.index("7.42"), text.index("、4.65"))
+    got = facts("全县安全事故起数、死亡人数同比分别下降18.2%和25%。")
+    assert [f.governor for f in got] == ["全县安全事故起数", "死亡人数"]
+
+
+def test_heading_years_reset_by_a_later_heading():
+    text = "一、2022年工作回顾\n全县新建道路12公里。\n二、存在的问题\n仍有3个村未通公交。\n三、2024年工作安排\n(一)交通\n新建道路20公里。"
+    got = facts(text, notice_date="2023-02-01")
+    assert (fact(got, "12公里").time, fact(got, "12公里").time_basis) == ("2022", "context")
+    assert (fact(got, "3个").time, fact(got, "3个").time_basis) == ("2023", "notice")
+    assert (fact(got, "20公里").time, fact(got, "20公里").start) == ("2024", text.index("20公里"))
+
+
+def test_relative_years_months_without_year_and_comparison_bases():
+    got = facts("今年以来化解存量隐性债务38.6亿元。9月以来,新增就业320人。2021年支出1863万元,较2020年下降12.4%。", notice_date="2023-11-20")
+    debt = fact(got, "38.6亿元")
+    assert (debt.governor, debt.time, debt.time_basis, debt.start) == ("化解存量隐性债务", "2023~", "since", 12)
+    assert (fact(got, "320人").time, fact(got, "320人").time_basis) == ("2023-09~", "since")
+    fall = fact(got, "12.4%")
+    assert (fall.time, fall.governor) == ("2021", "支出 下降")
+
+
+def test_month_ranges_and_from_with_words_between():
+    text = "2024年1-6月实际完成投资49.36亿元。覆盖率由上年的84.7%提高到89.5%。"
+    got = facts(text)
+    span = fact(got, "2024年1-6月")
+    assert (span.kind, span.date) == (FactKind.DATE_RANGE, "2024-01/2024-06")
+    money = fact(got, "49.36亿元")
+    assert (money.governor, money.role, money.time) == ("实际完成投资", "actual", "2024-01~2024-06")
+    a, b = fact(got, "84.7%"), fact(got, "89.5%")
+    assert (a.role, b.role, a.governor, b.governor, b.start) == ("from", "to", "覆盖率", "覆盖率", text.index("89.5%"))
+
+
+def test_dates_are_governed_by_the_event_they_date():
+    got = facts("2020年9月16日,省委巡视组向区委反馈了巡视意见。确保2022年6月底前全部整改到位。")
+    assert fact(got, "2020年9月16日").governor == "省委巡视组向区委反馈了巡视意见"
+    deadline = fact(got, "2022年6月底")
+    assert (deadline.governor, deadline.role) == ("确保 整改到位", "target")
+
+
+def test_damaged_amount_after_jiang_is_named_by_what_follows():
+    got = facts("全区已将237054.47 万元未细化预算全部细化到具体项目。")
+    money = fact(got, "237054.47 万元")
+    assert (money.governor, money.value, money.start, money.end) == ("未细化预算", pytest.approx(2370544700), 4, 16)
+
+
+def test_negative_figures_and_table_unit_column_and_part_rows():
+    text = (
+        "表2 2023年主要产品产量\n"
+        "| 产品名称 | 单位 | 2023年 | 比上年增长(%) |\n"
+        "|---|---|---|---|\n"
+        "| 水泥 | 万吨 | 486.3 | -4.2 |\n"
+        "| 工业增加值(亿元) | | 109.62 | 8.0 |\n"
+        "| 其中:制造业 | 亿元 | 58.36 | 19.3 |\n"
+        "纺织服装增加值增长-1.6%。"
+    )
+    got = facts(text)
+    cement = fact(got, "486.3")
+    assert (cement.kind, cement.value, cement.unit, cement.governor, cement.time) == (FactKind.COUNT, pytest.approx(4863000), "万吨", "水泥", "2023")
+    fall = fact(got, "-4.2")
+    assert (fall.value, fall.governor, fall.role, fall.start) == (-4.2, "水泥 比上年增长", "change", text.index("-4.2"))
+    part = fact(got, "58.36")
+    assert (part.governor, part.role, got[part.part_of].text) == ("制造业", "part", "109.62")
+    assert fact(got, "19.3").role == "change" and got[fact(got, "19.3").part_of].text == "8.0"
+    assert (fact(got, "-1.6%").value, fact(got, "-1.6%").unit) == (-1.6, "%")
+
+
+def test_facts_stored_at_ingest_read_back_from_a_real_store(tmp_path, monkeypatch):
+    from assistant import Assistant
+    from ingest.sections import parse_sections
+
+    monkeypatch.setenv("ASSISTANT_EMBED_CACHE", os.environ.get("ASSISTANT_EMBED_CACHE", str(tmp_path / "embeddings.sqlite")))
+    path = tmp_path / "xiaohe-tongbao-2023.txt"
+    path.write_text(
+        "关于小河区巡察整改情况的通报\n一、整改总体情况\n2023年全区立案19件,其中党纪立案12件。\n"
+        "二、具体整改\n(一)民生\n全区新建学校2所,完成投资4.86亿元,增长6.5%。\n\n小河区委\n2023年5月8日\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    (record,) = bot.store.documents()
+    text = bot.store.notice_text(record.doc_id)
+    expected = extract_facts(text, notice_date=record.signed_on or record.published_on)
+    assert bot.store.facts(record.doc_id) == expected and len(expected) >= 6
+    sections = parse_sections(text)
+    stored = bot.store.notice_bundle(record.doc_id)["facts"]
+    for f, raw in zip(expected, stored):
+        section = next((s for s in reversed(sections) if s.start <= f.start), None)
+        assert raw["section_labels"] == (list(section.labels) if section else [])
+    assert next(raw for raw in stored if raw["text"] == "4.86亿元")["section_labels"] == ["二", "(一)"]
