@@ -102,10 +102,10 @@ class Answerer:
         """The notices the turn reaches: a follow-up's own place ("那XX县呢?") before its topic's."""
         records = self.store.documents()
         if resolved.is_followup:
-            own = scope_of(resolved.focus, records, doc_ids)
+            own = scope_of(resolved.focus, records, doc_ids, self._corpus_has)
             if own.places or own.unknown_place:
                 return own
-        return scope_of(resolved.question, records, doc_ids)
+        return scope_of(resolved.question, records, doc_ids, self._corpus_has)
 
     def _resolve(self, text: str, history: list[dict], turn: LLMTurn | None) -> Resolved:
         resolved = resolve(text, history)

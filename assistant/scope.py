@@ -63,8 +63,11 @@ def _named_in(question: str, name: str) -> int:
     return found.start() if found else -1
 
 
-def scope_of(question: str, records, doc_ids: set[str] | None) -> Scope:
-    """The notices `question` reaches among `records` (limited to `doc_ids` when given)."""
+def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda word: False) -> Scope:
+    """The notices `question` reaches among `records` (limited to `doc_ids` when given).
+
+    `mentioned(word)` says whether any stored notice's text holds `word`: a place some notice
+    mentions (木里县, in a sentence about aid) is never taken for a place no notice is about."""
     pool = [r for r in records if doc_ids is None or r.doc_id in doc_ids]
     by_place: dict[str, set[str]] = {}
     for record in pool:
@@ -78,12 +81,19 @@ def scope_of(question: str, records, doc_ids: set[str] | None) -> Scope:
             taken[at : at + len(name)] = [True] * len(name)
     place_rule, not_places, latest_words = _rules()
     unknown = ""
-    for found in place_rule.finditer(question):
+    # Asking words before a place are blanked, not removed, so offsets stay those of `question`.
+    plain = _ASKING_START.sub(lambda m: " " * len(m.group()), question)
+    for found in place_rule.finditer(plain):
         word = found.group("name")
         if any(taken[found.start() : found.end()]) or any(word.endswith(n) for n in not_places):
             continue
+        # Only a word standing where a place is named ("新昌县…", "请问新昌县…"): a run of Han
+        # characters that merely ends in 区 or 省 (支持区人民医院, 落实省委) is not one.
+        if not _PLACE_START.search(plain[: found.start()]):
+            continue
         # A store written before notices knew their places still has their titles.
-        if not any(word in known or known in word for known in by_place) and not any(word in r.title for r in pool):
+        known = any(word in k or k in word for k in by_place) or any(word in r.title for r in pool)
+        if not known and not mentioned(word):
             unknown = word
             break
     if named:
@@ -95,6 +105,11 @@ def scope_of(question: str, records, doc_ids: set[str] | None) -> Scope:
         reached = {r.doc_id for r in pool if r.doc_id in reached and _when(r) == newest}
     limited = frozenset(reached) if (named or doc_ids is not None or len(reached) < len(pool)) else None
     return Scope(limited, tuple(named), unknown if not named else "", len(reached) > 1)
+
+
+# What may stand before a place a question names: nothing, a non-Han character, or a few words.
+_PLACE_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|关于|在|对|和|与|跟|及|那|那么)$")
+_ASKING_START = re.compile(r"^\s*(?:请问一下|请问|问一下|我想问|想问|想知道)")
 
 
 def _when(record) -> str:
