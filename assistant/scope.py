@@ -109,7 +109,7 @@ def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda 
 
 # What may stand before a place a question names: nothing, a non-Han character, or a few words.
 _PLACE_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|关于|在|对|和|与|跟|及|那|那么)$")
-_ASKING_START = re.compile(r"^\s*(?:请问一下|请问|问一下|我想问|想问|想知道)")
+_ASKING_START = re.compile(r"^\s*(?:请问一下|请问|问一下|我想问|想问|想知道|那么|那)")
 
 
 def _when(record) -> str:
