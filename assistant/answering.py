@@ -22,7 +22,7 @@ from assistant.evidence import ScoredSentence, Sentence, question_terms, score_s
 from assistant.figures import find_figures, normalize
 from assistant.followup import Resolved, resolve
 from assistant.kinds.base import Draft, Evidence, silence
-from assistant.lexicon import chinese_keywords
+from assistant.lexicon import chinese_keywords, synonyms_in
 from assistant.llm_answer import LLMAnswerer, LLMTurn
 from assistant.question import AskKind, Question, analyse, clean
 from assistant.retrieval import HybridRetriever
@@ -65,6 +65,7 @@ class Answerer:
         resolved = replace(resolved, question=query, focus=_without(resolved.focus, scope.places))
         if question.english:
             query = f"{query} {chinese_keywords(query)}"
+        query = self._with_synonyms(query)
         passages: list[Passage] = []
         scored: list[ScoredSentence] = []
         if scope.unknown_place:
@@ -97,6 +98,15 @@ class Answerer:
             return
         yield from text_chunks(answer.text)
         yield answer
+
+    def _with_synonyms(self, query: str) -> str:
+        """The query with the notices' words for what it says otherwise (邮编 → 邮政编码), so both
+        searches find the sentence: only for words the notices never use themselves."""
+        extra = [
+            alt for word, alts in synonyms_in(query).items() if not self._corpus_has(word.lower())
+            for alt in alts if self._corpus_has(alt.lower())
+        ]
+        return f"{query} {' '.join(extra)}" if extra else query
 
     def _scope(self, resolved: Resolved, doc_ids: set[str] | None) -> Scope:
         """The notices the turn reaches: a follow-up's own place ("那XX县呢?") before its topic's."""
@@ -196,7 +206,7 @@ def _analyse(resolved: Resolved, original: str) -> Question:
         asked = previous if previous.kind != AskKind.PASSAGE else whole
     return replace(
         asked, text=resolved.question, years=focus.years or whole.years, english=english,
-        given_figures=focus.given_figures, counted=focus.counted or asked.counted,
+        given_figures=focus.given_figures, given_values=focus.given_values, counted=focus.counted or asked.counted,
     )
 
 

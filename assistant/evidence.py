@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
+from assistant.lexicon import synonym_groups
 from assistant.question import Question
 from ingest.keyword import normalize, tokenize
 
@@ -54,6 +55,7 @@ class Terms:
     bigrams: set[str]
     parts: dict[str, list[str]] = field(default_factory=dict)  # compound word → its shorter words
     missing: Callable[[], list[str]] = lambda: []
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word → its synonyms (lexicon)
 
     @property
     def total(self) -> float:
@@ -72,30 +74,51 @@ _GENERIC_OR_ASKING = re.compile("|".join(sorted(_ASKING_NOUNS | {g for g in GENE
 _DESCRIPTOR = re.compile(r"(?:什么|哪个|哪些|哪几个|哪几|哪种|哪类|哪份|哪项|哪一|何种|哪两|哪三)(?:个|项|部|份|条|种|类)?(?P<words>[\u4e00-\u9fff]{1,6})")
 
 
-def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str) -> list[str]:
-    """Content words of the question that no indexed node contains."""
+def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str, alternatives, corpus_has) -> list[str]:
+    """Content words of the question that no indexed node contains, nor any synonym of them."""
     # Two unknown Han characters are as often a fragment between known words ("立案数占全区")
     # as a word; three or more, or a Latin word ("GDP"), are a term the notices lack.
     return [
         t for t in tokens
         if doc_freq.get(t, 0) == 0 and t not in descriptors and not re.fullmatch(r"[\d.%]+", t)
         and (re.fullmatch(r"[a-z][a-z0-9]+", t) or len(_GENERIC_OR_ASKING.sub("", t)) > 2)
+        and not any(doc_freq.get(a, 0) or (corpus_has is not None and corpus_has(a)) for a in alternatives.get(t, ()))
     ]
+
+
+def names_a_thing(word: str) -> bool:
+    """Whether an unknown word names a thing (a metric: 常住人口, GDP) rather than saying how one
+    asks (实打实, 住进去, 别跟我说): only a thing the notices never name makes them silent."""
+    if re.fullmatch(r"[a-z][a-z0-9]*", word):
+        return True
+    import jieba.posseg as pseg
+
+    # A person's name ("nr") is jieba's guess for many a colloquial run of characters (别跟我说).
+    return any((flag[:1] == "n" and flag != "nr") or flag in ("vn", "eng") for _, flag in pseg.lcut(word))
+
+
+# An unknown word that only says how the question asks weighs this share of its rarity.
+FILLER_WEIGHT = 0.2
 
 
 def question_terms(query: str, doc_freq: dict[str, int], node_count: int, tokenize=tokenize, corpus_has=None) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains."""
     tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC]
     descriptors = "".join(m.group("words") for m in _DESCRIPTOR.finditer(normalize(query)))
+    groups = synonym_groups()
+    alternatives = {t: tuple(a.lower() for a in groups[t]) for t in tokens if t in groups}
+    alternatives.update({t: tuple(a.lower() for a in groups[k]) for k in groups for t in tokens if k.lower() == t and t not in alternatives})
     weights = {}
-    unused = _unused_words(tokens, doc_freq, descriptors)
+    unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has)
+    fillers = {t for t in unused if not names_a_thing(t)}
+    unused = [t for t in unused if t not in fillers]
     for token in tokens:
         df = doc_freq.get(token, 0)
         idf = math.log(1 + (node_count - df + 0.5) / (df + 0.5))
         # "什么荣誉称号": a kind-of-answer word the notices do not use says little; "什么示范县" does.
         weight = idf * (1.0 if len(token) > 1 else 0.4) * (0.2 if token in descriptors and df == 0 else 1.0)
         # A word no notice uses ("GDP", "常住人口") is what the question is about and the notices are not.
-        weights[token] = weight * (2.0 if token in unused else 1.0)
+        weights[token] = weight * (2.0 if token in unused else FILLER_WEIGHT if token in fillers else 1.0)
     def missing() -> list[str]:
         original = {t.lower(): t for t in re.findall(r"[A-Za-z][A-Za-z0-9]*", query)}
         return [original.get(t, t) for t in unused if corpus_has is None or not corpus_has(t)]
@@ -104,7 +127,8 @@ def question_terms(query: str, doc_freq: dict[str, int], node_count: int, tokeni
     about = re.sub(r"多少|什么|哪些|哪个|哪里|哪天|是否|怎么|如何|为什么|请问", " ", about)
     bigrams = set(_HAN_BIGRAM.findall(about))
     parts = {t: [u for u in weights if u != t and len(u) > 1 and u in t] for t in weights if len(t) > 2}
-    return Terms(weights=weights, bigrams=bigrams, parts={t: p for t, p in parts.items() if p}, missing=missing)
+    return Terms(weights=weights, bigrams=bigrams, parts={t: p for t, p in parts.items() if p}, missing=missing,
+                 alternatives=alternatives)
 
 
 def coverage(terms: Terms, text: str) -> float:
@@ -112,7 +136,7 @@ def coverage(terms: Terms, text: str) -> float:
     text = normalize(text)
     hit = 0.0
     for t, w in terms.weights.items():
-        if t in text:
+        if t in text or any(a in text for a in terms.alternatives.get(t, ())):
             hit += w
         elif terms.parts.get(t) and all(p in text for p in terms.parts[t]):
             hit += 0.7 * w  # 联系电话 vs "联系方式:电话": every part is there, not the compound

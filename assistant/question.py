@@ -61,6 +61,7 @@ class Question:
     measures: bool = False  # a list of what was done (the section's 一是/二是 items), not of names
     predicate: str = ""  # the words right before 多少/几 ("已立案几件" → 立案): what the figure measures
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
+    given_values: frozenset[float] = field(default_factory=frozenset)  # … written without their unit ("超过150亿")
 
     @property
     def wants_figure(self) -> bool:
@@ -103,6 +104,7 @@ def analyse(text: str) -> Question:
     english = not _HAN.search(text) and bool(_LATIN_WORD.search(text))
     count = _COUNT_ASK.search(text)
     counted = _COUNTED.search(text) or _COUNTED_BEFORE.search(text)
+    given = [f for f in find_figures(text) if f.kind not in ("year",)]
     return Question(
         text=text,
         unit=count.group("unit") if count and count.group("unit") != "年" else "",
@@ -112,7 +114,8 @@ def analyse(text: str) -> Question:
         counted=counted.group("noun") if counted else "",
         measures=cues("list", "measures").found_in(text),
         predicate=_predicate(text),
-        given_figures=frozenset(f.key for f in find_figures(text) if f.kind not in ("year",)),
+        given_figures=frozenset(f.key for f in given),
+        given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
     )
 
 

@@ -119,7 +119,7 @@ class FigureKind:
         return Draft(text, True, citations, figures)
 
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
-        if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded:
+        if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
             return False
         if self.kind == AskKind.COUNT and question.unit and not unit_fits(figure, question.unit):
             return False
@@ -282,6 +282,8 @@ def _money(question: Question) -> bool:
 
 
 KINDS = (
+    FigureKind(AskKind.POSTCODE, lambda q: cues("postcode").found_in(q.text)),
+    FigureKind(AskKind.EMAIL, lambda q: cues("email").found_in(q.text)),
     FigureKind(AskKind.PHONE, lambda q: cues("phone").found_in(q.text)),
     FigureKind(AskKind.DATE, lambda q: cues("date").found_in(q.text)),
     FigureKind(AskKind.COUNT, lambda q: bool(q.unit)),
