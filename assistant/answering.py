@@ -22,7 +22,7 @@ from assistant.evidence import ScoredSentence, Sentence, question_terms, score_s
 from assistant.figures import find_figures, normalize
 from assistant.followup import Resolved, resolve
 from assistant.kinds.base import Draft, Evidence, silence
-from assistant.lexicon import chinese_keywords, synonyms_in
+from assistant.lexicon import chinese_keywords, synonyms_in, with_whole_verbs
 from assistant.llm_answer import LLMAnswerer, LLMTurn
 from assistant.question import AskKind, Question, analyse, clean
 from assistant.retrieval import HybridRetriever
@@ -65,7 +65,8 @@ class Answerer:
         resolved = replace(resolved, question=query, focus=_without(resolved.focus, scope.places))
         if question.english:
             query = f"{query} {chinese_keywords(query)}"
-        query = self._with_synonyms(query)
+        # The search also looks for the notices' words for what the question says otherwise.
+        search = self._with_synonyms(with_whole_verbs(query))
         passages: list[Passage] = []
         scored: list[ScoredSentence] = []
         if scope.unknown_place:
@@ -74,7 +75,7 @@ class Answerer:
             reader = self.settings.reader
             # A question that several notices can answer reads passages from each of them.
             top_k = reader.passages if not scope.several or scope.places else reader.passages_across
-            retrieved = HybridRetriever(self.store, self.embed_model, top_k=top_k, doc_ids=scope.doc_ids).retrieve(query)
+            retrieved = HybridRetriever(self.store, self.embed_model, top_k=top_k, doc_ids=scope.doc_ids).retrieve(search)
             passages = [_passage(hit) for hit in retrieved]
             scored, terms, focus_terms = self._score(question, resolved, query, retrieved)
             evidence = Evidence(
@@ -127,19 +128,18 @@ class Answerer:
 
     def _terms_for(self, text: str):
         index = self.store.keyword_index()
-        words = index.tokenize(text)
-        return question_terms(text, document_frequencies(index, words), max(len(index.node_ids), 1), index.tokenize)
+        return question_terms(text, lambda words: document_frequencies(index, words), max(len(index.node_ids), 1), index.tokenize)
 
     def _score(self, question: Question, resolved: Resolved, query: str, retrieved) -> tuple[list[ScoredSentence], object, object]:
         index = self.store.keyword_index()
         node_count = max(len(index.node_ids), 1)
         term_query = chinese_keywords(query) + " " + " ".join(question.years) if question.english else query
         focus_query = chinese_keywords(resolved.focus) if question.english else resolved.focus
-        doc_freq = document_frequencies(index, index.tokenize(term_query) + index.tokenize(focus_query))
-        terms = question_terms(term_query, doc_freq, node_count, index.tokenize, corpus_has=self._corpus_has)
-        focus_terms = question_terms(focus_query, doc_freq, node_count, index.tokenize) if resolved.is_followup else terms
+        frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
+        terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has)
+        focus_terms = question_terms(focus_query, frequencies, node_count, index.tokenize) if resolved.is_followup else terms
         sentences = _sentences(retrieved)
-        scored = score_sentences(sentences, terms, question, self.settings.reader.unmatched_year_penalty)
+        scored = score_sentences(sentences, terms, question, self.settings.reader.unmatched_year_penalty, self._notice_year)
         if resolved.is_followup and resolved.previous_answer:
             scored = _continue_from(scored, resolved.previous_answer)
         return scored, terms, focus_terms
@@ -182,6 +182,10 @@ class Answerer:
             facts = sorted(self.store.facts(doc_id), key=lambda f: f.start)
             cached = self._facts[key] = ([f.start for f in facts], facts)
         return cached
+
+    def _notice_year(self, doc_id: str) -> str:
+        record = self.store.document(doc_id)
+        return (record.year or (record.signed_on or record.published_on)[:4]) if record else ""
 
     def notice_name(self, doc_id: str) -> str:
         """The notice as people name it: "高明区 巡视整改 2021", else its title."""

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
-from assistant.lexicon import synonym_groups
+from assistant.lexicon import synonym_groups, with_whole_verbs, without_asking_words
 from assistant.question import Question
 from ingest.keyword import normalize, tokenize
 
 _SENTENCE = re.compile(r"[^。;；!?！？\n]+[。;；!?！？]?")
+_YEAR_TOKEN = re.compile(r"(19|20)\d\d年?")
 _HAN_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 # Words that every question of this genre shares; they say nothing about where the answer is.
 GENERIC = frozenset(
@@ -101,13 +102,19 @@ def names_a_thing(word: str) -> bool:
 FILLER_WEIGHT = 0.2
 
 
-def question_terms(query: str, doc_freq: dict[str, int], node_count: int, tokenize=tokenize, corpus_has=None) -> Terms:
-    """Weighted words of the question; with `corpus_has`, also the nouns no notice contains."""
-    tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC]
+def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]], node_count: int, tokenize=tokenize,
+                   corpus_has=None) -> Terms:
+    """Weighted words of the question; with `corpus_has`, also the nouns no notice contains.
+
+    `frequencies(words)` gives how many indexed passages hold each word (its rarity)."""
+    # Years are matched against the time a sentence holds for (its own, its paragraph's, its
+    # notice's), not as words: "2023年…" must find "全县共建立…34项" in the 2023 notice.
+    query = without_asking_words(with_whole_verbs(query))
+    tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC and not _YEAR_TOKEN.fullmatch(t)]
     descriptors = "".join(m.group("words") for m in _DESCRIPTOR.finditer(normalize(query)))
-    groups = synonym_groups()
+    groups = {k.lower(): v for k, v in synonym_groups().items()}
     alternatives = {t: tuple(a.lower() for a in groups[t]) for t in tokens if t in groups}
-    alternatives.update({t: tuple(a.lower() for a in groups[k]) for k in groups for t in tokens if k.lower() == t and t not in alternatives})
+    doc_freq = frequencies(tokens + [a for alts in alternatives.values() for a in alts])
     weights = {}
     unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has)
     fillers = {t for t in unused if not names_a_thing(t)}
@@ -172,13 +179,29 @@ class ScoredSentence:
     year_ok: bool
 
 
-def score_sentences(sentences: list[Sentence], terms: Terms, question: Question, year_penalty: float = 0.6) -> list[ScoredSentence]:
+def sentence_years(sentence: Sentence, notice_year: str = "") -> set[str]:
+    """The years a sentence holds for: its own; else its paragraph's (the sentence before); else
+    its headings'; else its notice's ("今年以来,全区…" in a 2023 notice is about 2023)."""
+    for text in (sentence.text, sentence.previous, " ".join(sentence.titles)):
+        years = set(_YEARS.findall(text))
+        if years:
+            return years
+    return {notice_year} if notice_year else set()
+
+
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[-—至到~])")
+
+
+def score_sentences(sentences: list[Sentence], terms: Terms, question: Question, year_penalty: float = 0.6,
+                    notice_year: Callable[[str], str] = lambda doc_id: "") -> list[ScoredSentence]:
     scored = []
     for s in sentences:
         lexical = coverage(terms, s.text)
         context = coverage(terms, " ".join((*s.titles, s.previous, s.text)))
         prior = 0.08 / (1 + s.passage_rank)
-        year_ok = all(y in s.text or y in s.previous for y in question.years)
+        held = sentence_years(s, notice_year(s.doc_id)) if question.years else set()
+        # A year the sentence names anywhere (a range, "2018至2020年") also counts as its own.
+        year_ok = all(y in held or y in s.text for y in question.years)
         score = 0.7 * lexical + 0.3 * context + prior
         if not year_ok:
             score *= year_penalty

@@ -109,3 +109,29 @@ def glossary() -> list[tuple[re.Pattern[str], str]]:
 def chinese_keywords(text: str) -> str:
     """The Chinese terms an English question mentions (empty for Chinese questions)."""
     return " ".join(chinese for pattern, chinese in glossary() if pattern.search(text))
+
+
+@lru_cache(maxsize=1)
+def _separable() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (word, re.compile(rf"{re.escape(word[0])}[了过着]?[^,，。?？]{{0,5}}?{re.escape(word[1:])}"))
+        for word in question_table("separable").get("words", ())
+    )
+
+
+def with_whole_verbs(text: str) -> str:
+    """The text with each split verb also written whole: "立了多少案" → "立了多少案 立案"."""
+    joined = [word for word, split in _separable() if word not in text and split.search(text)]
+    return f"{text} {' '.join(joined)}" if joined else text
+
+
+@lru_cache(maxsize=1)
+def _asking() -> re.Pattern[str]:
+    measures = "|".join(re.escape(w) for w in words("measure_words"))
+    fillers = "|".join(re.escape(w) for w in sorted(question_table("asking").get("filler", ()), key=len, reverse=True))
+    return re.compile(rf"(?:多少|几)(?:{measures})?|{fillers}")
+
+
+def without_asking_words(text: str) -> str:
+    """The text without its asking words ("几个", "多少家", "这次", "一共"): in "几个人", 个人 is no word."""
+    return _asking().sub(" ", text)

@@ -105,9 +105,12 @@ def analyse(text: str) -> Question:
     count = _COUNT_ASK.search(text)
     counted = _COUNTED.search(text) or _COUNTED_BEFORE.search(text)
     given = [f for f in find_figures(text) if f.kind not in ("year",)]
+    unit = count.group("unit") if count and count.group("unit") != "年" else ""
+    if unit == "个" and text[count.end() : count.end() + 1] in words("measure_words"):
+        unit = text[count.end()]  # "几个人": people are counted in 人, not 个
     return Question(
         text=text,
-        unit=count.group("unit") if count and count.group("unit") != "年" else "",
+        unit=unit,
         years=years_in(text),
         english=english,
         needs_day=cues("date", "day_cues").found_in(text),
