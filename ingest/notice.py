@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import NoticeError
+from ingest.readers import SUPPORTED_SUFFIXES, extract, reader_for, suffix_list
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
-MAX_BYTES = 20 * 1024 * 1024
 
 _BREADCRUMB = re.compile(r"^\s*(所在位置|当前位置|您的位置|您现在的位置)\s*[:：]")
 _SOURCE_DATE = re.compile(r"来源\s*[:：]\s*(?P<source>.*?)\s+(发布)?(日期|时间)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2})")
@@ -24,6 +23,7 @@ _FOOTER = re.compile(
     r"^\s*(主办单位|承办单位|协办单位|合作单位|技术支持|版权所有|网站标识码|投稿邮箱|联系我们|网站地图|【?打印】?|【?关闭】?|分享到)"
     r"|ICP备|公网安备|京公网|Copyright|©"
 )
+_MAX_HEADER_CHARS = 300
 _LONE_EMAIL = re.compile(r"^\s*[\w.+-]+@[\w-]+(\.[\w-]+)+\s*$")
 _EMPTY_ATTACHMENT = re.compile(r"^\s*附件\s*[:：]?\s*$")
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
@@ -41,6 +41,7 @@ class Notice:
     published_on: str = ""
     source: str = ""
     content_hash: str = field(default="")
+    pages: tuple[int, ...] = ()  # offset where each page of a PDF or scan begins, for 第N页 in citations
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -66,47 +67,27 @@ def find_notice_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if not path.exists():
-            raise NoticeError(path, "no such file or directory")
+            raise NoticeError(path, "文件或文件夹不存在")
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not inside:
-                raise NoticeError(path, f"directory holds no notice files ({', '.join(SUPPORTED_SUFFIXES)})")
+                raise NoticeError(path, f"文件夹里没有可导入的通报文件({suffix_list()})")
             found.extend(inside)
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise NoticeError(path, f"unsupported file type {path.suffix or '(none)'!r}; use {', '.join(SUPPORTED_SUFFIXES)}")
         else:
+            reader_for(path)  # refuses an unsupported kind before any file is read
             found.append(path)
     return found
 
 
 def read_notice(path: Path) -> Notice:
     path = Path(path)
-    if not path.is_file():
-        raise NoticeError(path, "no such file")
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise NoticeError(path, "file is empty")
-    if len(raw) > MAX_BYTES:
-        raise NoticeError(path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    if b"\x00" in raw[:8192]:
-        raise NoticeError(path, "binary file, not a text notice")
-    text = _decode(path, raw)
-    if not text.strip():  # full-width spaces and the like: bytes.strip() keeps them
-        raise NoticeError(path, "file is empty")
-    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
-        from ingest.html import html_to_text
-
-        page_title, text = html_to_text(text)
-    else:
-        page_title = ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _mostly_control(text):
-        raise NoticeError(path, "binary file, not a text notice")
+    extracted = extract(path)
+    text = extracted.text.replace("\r\n", "\n").replace("\r", "\n")
     meta: dict[str, str] = {}
-    body = _drop_boilerplate(text, meta)
+    body, pages = _drop_boilerplate_keeping_pages(text, extracted.pages, meta)
     if not re.search(r"\w", body):
-        raise NoticeError(path, "no readable text after removing page boilerplate")
-    title = _find_title(body) or page_title
+        raise NoticeError(path, "去掉网页栏目、页眉页脚等内容后,没有可读的正文")
+    title = _find_title(body) or extracted.title
     issuer, signed_on = _find_signature(body)
     if not issuer and "关于" in title:
         issuer = title.split("关于", 1)[0]
@@ -120,29 +101,34 @@ def read_notice(path: Path) -> Notice:
         published_on=meta.get("published_on", ""),
         source=meta.get("source", ""),
         content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        pages=pages,
     )
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    # Government pages are often GBK/GB18030; UTF-8 (with or without BOM) first,
-    # since valid UTF-8 Chinese is almost never valid GB18030 by accident.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise NoticeError(path, "cannot decode the bytes as UTF-8 or GB18030/GBK")
-
-
-def _mostly_control(text: str) -> bool:
-    sample = text[:20000]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\t")
-    return bad > max(8, len(sample) // 50)
+def _drop_boilerplate_keeping_pages(text: str, pages: list[int], meta: dict[str, str]) -> tuple[str, tuple[int, ...]]:
+    """Boilerplate removal, page by page, so each page's start offset survives it."""
+    if not pages:
+        return _drop_boilerplate(text, meta), ()
+    kept: list[str] = []
+    starts: list[int] = []
+    length = 0
+    for start, end in zip(pages, list(pages[1:]) + [len(text)]):
+        page = _drop_boilerplate(text[start:end], meta)
+        if page and kept:
+            length += 2  # the blank line that joins two pages
+        starts.append(length)
+        if page:
+            kept.append(page)
+            length += len(page)
+    return "\n\n".join(kept), tuple(starts)
 
 
 def _drop_boilerplate(text: str, meta: dict[str, str]) -> str:
     kept: list[str] = []
     for line in text.split("\n"):
+        if len(line) > _MAX_HEADER_CHARS:  # page furniture is a short line; a notice exported as one line only starts with it
+            kept.append(line.rstrip())
+            continue
         found = _SOURCE_DATE.search(line)
         if found:
             meta["source"] = found.group("source").strip()

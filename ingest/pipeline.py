@@ -61,7 +61,7 @@ def read_all(paths: list[Path]) -> list[Notice]:
         if notice.doc_id in seen:
             raise NoticeError(
                 notice.source_path,
-                f"has the same document id {notice.doc_id!r} as {seen[notice.doc_id]}; rename one of them",
+                f"与 {seen[notice.doc_id]} 的文档编号相同({notice.doc_id}),会互相覆盖;请把其中一个改名",
             )
         seen[notice.doc_id] = notice.source_path
     return notices
