@@ -54,6 +54,7 @@ class _Piece:
     end: int
     item_label: str  # item the piece belongs to ("" before the first item)
     item_path: str
+    item_at: int  # offset of the item's label (-1 before the first item)
 
 
 class NoticeNodeParser(NodeParser):
@@ -138,25 +139,25 @@ class NoticeNodeParser(NodeParser):
 
     def _pieces(self, text: str, section: Section, grammar: Grammar):
         """The smallest spans a node may start or end at, in order, with their token counts."""
-        for start, end, label, path in _items(text, section, grammar):
+        for start, end, label, path, item_at in _items(text, section, grammar):
             size = self._size_if_fits(text, start, end)
             if size is not None:
-                yield _Piece(start, end, label, path), size
+                yield _Piece(start, end, label, path, item_at), size
                 continue
             for s, e in _split(text, start, end, _SENTENCE_END):
                 size = self._size_if_fits(text, s, e)
                 if size is not None:
-                    yield _Piece(s, e, label, path), size
+                    yield _Piece(s, e, label, path, item_at), size
                     continue
                 # A sentence longer than a node: clause ends are the last safe place …
                 for cs, ce in _split(text, s, e, _CLAUSE_END):
                     size = self._size_if_fits(text, cs, ce)
                     if size is not None:
-                        yield _Piece(cs, ce, label, path), size
+                        yield _Piece(cs, ce, label, path, item_at), size
                         continue
                     # … and a run with no punctuation at all is cut at the budget, between figures.
                     for ts, te, tsize in _cut_at_budget(text, cs, ce, self.chunk_tokens):
-                        yield _Piece(ts, te, label, path), tsize
+                        yield _Piece(ts, te, label, path, item_at), tsize
 
 
     def _size_if_fits(self, text: str, start: int, end: int) -> int | None:
@@ -169,14 +170,15 @@ class NoticeNodeParser(NodeParser):
 
 
 def _items(text: str, section: Section, grammar: Grammar):
-    """Paragraphs and enumerated items of the section as (start, end, label, item path)."""
-    bounds: list[tuple[int, str, str]] = [(section.start, "", "")]
+    """Paragraphs and enumerated items of the section as (start, end, label, item path, item offset)."""
+    # (start, item label, item path, offset of the item's own label): a paragraph carries on its item.
+    bounds: list[tuple[int, str, str, int]] = [(section.start, "", "", -1)]
     outer = ""
     body = text[section.body_start : section.end]
     for para in re.finditer(r"[^\n]+", body):
         para_start = section.body_start + para.start()
         if text[para_start - 1 : para_start] == "\n":
-            bounds.append((para_start, bounds[-1][1], bounds[-1][2]))
+            bounds.append((para_start, *bounds[-1][1:]))
         for label, offset in iter_items(para.group(), grammar):
             at = para_start + offset
             if label.endswith("是"):
@@ -184,13 +186,13 @@ def _items(text: str, section: Section, grammar: Grammar):
             else:
                 path = f"{outer} {label}".strip()
             if at > bounds[-1][0]:
-                bounds.append((at, label, path))
+                bounds.append((at, label, path, at))
             else:
-                bounds[-1] = (at, label, path)
-    for (start, label, path), (end, _, _) in zip(bounds, bounds[1:] + [(section.end, "", "")]):
+                bounds[-1] = (at, label, path, at)
+    for (start, label, path, item_at), (end, *_) in zip(bounds, bounds[1:] + [(section.end,)]):
         s, e = _trim(text, start, end)
         if e > s:
-            yield s, e, label, path
+            yield s, e, label, path, item_at
 
 
 # No 300-token span of notice text is longer than this many characters per token (Chinese is ≈1).
@@ -232,9 +234,11 @@ def _paragraph_starts(text: str) -> list[int]:
 
 
 def _locator(paragraphs: list[int], piece: _Piece) -> tuple[str, ...]:
-    """`第3段` and the item path (`二是 (1)`) of a piece in a notice without headings."""
+    """`第3段` and the item path (`二是 (1)`) of a piece in a notice without headings; an item
+    begun in an earlier paragraph is not named (the paragraph says where the piece is)."""
     number = max(bisect.bisect_right(paragraphs, piece.start), 1)
-    return (f"第{number}段", *piece.item_path.split())
+    own_item = piece.item_at >= paragraphs[number - 1] if paragraphs else False
+    return (f"第{number}段", *(piece.item_path.split() if own_item else ()))
 
 
 def _progress(items: list, show: bool, what: str):

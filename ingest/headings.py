@@ -108,6 +108,11 @@ def ordinal(num: str) -> int:
     return value + current
 
 
+def has_label(line: str) -> bool:
+    """Whether the line opens with a heading number of any grammar (一、 (一) 1. 第一章 ⑴ …)."""
+    return any(m.pattern.match(line) for m in default_grammar().labelled)
+
+
 def canonical_item_label(raw: str) -> str:
     # NFKC turns （１） and ⑴ into (1); 一是 and ① are canonical as written.
     return raw if "①" <= raw <= "⑳" else unicodedata.normalize("NFKC", raw)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingest.errors import NoticeError
 from ingest.notice import Notice, find_notice_files, read_notice
-from ingest.sections import parse_sections
+from ingest.sections import outline
 from ingest.store import NoticeRecord, NoticeStore, version_of
 
 # Called with (notice title, passages embedded so far, passages to embed).
@@ -89,8 +89,10 @@ def ingest(
             continue
         nodes = _parse(notice, chunk_tokens)
         embedded = _embed(embed_model(), nodes, notice.title, progress)
-        sections = sum(1 for s in parse_sections(notice.text) if s.labels)
-        store.replace(notice, nodes, sections)
+        structure = outline(notice.text, {"issuer": notice.issuer, "signed_on": notice.signed_on})
+        sections = sum(1 for s in structure["sections"] if s["labels"])
+        derived = {"outline": structure, **({"pages": list(notice.pages)} if notice.pages else {})}
+        store.replace(notice, nodes, sections, derived=derived)
         report.notices.append(
             IngestedNotice(
                 notice.doc_id,
@@ -111,9 +113,10 @@ def ingest(
 def _parse(notice: Notice, chunk_tokens: int) -> list:
     from llama_index.core.schema import Document
 
-    from ingest.chunking import NoticeNodeParser
+    from ingest.chunking import PAGES_KEY, NoticeNodeParser
 
-    document = Document(id_=notice.doc_id, text=notice.text, metadata={**notice.metadata, "version": version_of(notice)})
+    metadata = {**notice.metadata, "version": version_of(notice), **({PAGES_KEY: list(notice.pages)} if notice.pages else {})}
+    document = Document(id_=notice.doc_id, text=notice.text, metadata=metadata)
     return NoticeNodeParser(chunk_tokens=chunk_tokens).get_nodes_from_documents([document])
 
 

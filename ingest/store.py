@@ -132,6 +132,15 @@ class NoticeStore:
                 self._bundles[doc_id] = unpack_bundle(got["documents"][0])
             return self._bundles[doc_id]
 
+    def outline(self, doc_id: str) -> dict | None:
+        """The notice's section outline as ingest stored it (ingest.sections.outline); None for a
+        notice ingested before outlines were stored."""
+        return self.notice_bundle(doc_id).get("outline")
+
+    def pages(self, doc_id: str) -> list[int]:
+        """Offsets where each page of a PDF or scan begins (empty for other kinds)."""
+        return list(self.notice_bundle(doc_id).get("pages") or [])
+
     def vector_store(self):
         if self._vector_store is None:
             from llama_index.vector_stores.chroma import ChromaVectorStore

@@ -50,7 +50,11 @@ def _checked(path: Path, text: str, encoding: str) -> str:
     from charset_normalizer.md import mess_ratio
 
     sample = text[:_SAMPLE]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t")
+    # C1 controls (U+0080–U+009F) are what UTF-8 read as Latin-1 leaves: mojibake, judged below.
+    bad = sum(
+        1 for ch in sample
+        if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t" and not "\x80" <= ch <= "\x9f"
+    )
     if bad > max(8, len(sample) // 50):
         raise NoticeError(path, "这是二进制文件,不是文字通报")
     if mess_ratio(sample, maximum_threshold=MAX_MESS + 1) > MAX_MESS:
