@@ -33,8 +33,7 @@ _META_HIDDEN = [
     "doc_id", "doc_title", "version", "section_labels", "section_titles", "item_label",
     "item_path", "start", "end", "issuer", "signed_on", "published_on", "source", "locator", "page",
 ]
-# Where a notice's pages begin: the parser reads it from the Document, no node carries it.
-PAGES_KEY = "pages"
+
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +60,8 @@ class NoticeNodeParser(NodeParser):
     """Split a notice `Document` into section-following `TextNode`s."""
 
     chunk_tokens: int = Field(default=300, description="Token budget of one node (cl100k_base).")
+    # Not Document metadata: llama-index copies a document's metadata into every node.
+    pages: list[int] = Field(default_factory=list, description="Offsets where the pages of the parsed PDF or scan begin.")
 
     @classmethod
     def class_name(cls) -> str:
@@ -74,11 +75,10 @@ class NoticeNodeParser(NodeParser):
             sections = parse_sections(text, grammar)
             # A notice without headings is cited by paragraph and item instead (`第3段 › 二是`).
             paragraphs = _paragraph_starts(text) if not any(s.labels for s in sections) else None
-            pages = list(document.metadata.get(PAGES_KEY) or [])
             # Once per document: llama-index hashes the whole text for it, per node it would be quadratic.
             source = document.as_related_node_info()
             for section in _progress(sections, show_progress or len(text) > 200_000, "切分段落"):
-                out.extend(self._section_nodes(document, source, text, section, len(out), grammar, paragraphs, pages))
+                out.extend(self._section_nodes(document, source, text, section, len(out), grammar, paragraphs, self.pages))
         return out
 
     def _section_nodes(
@@ -90,10 +90,9 @@ class NoticeNodeParser(NodeParser):
         version = document.metadata.get("version")
         id_prefix = f"{document.id_}-{version}" if version else document.id_
         nodes = []
-        shared = {k: v for k, v in document.metadata.items() if k != PAGES_KEY}
         for i, (start, end, item_label, item_path, locator) in enumerate(self._chunks(text, section, grammar, paragraphs)):
             metadata = {
-                **shared,
+                **document.metadata,
                 "section": section.display_path() if section.labels else "",
                 "section_labels": json.dumps(list(section.labels), ensure_ascii=False),
                 "section_titles": json.dumps(list(section.titles), ensure_ascii=False),

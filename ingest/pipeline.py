@@ -113,11 +113,10 @@ def ingest(
 def _parse(notice: Notice, chunk_tokens: int) -> list:
     from llama_index.core.schema import Document
 
-    from ingest.chunking import PAGES_KEY, NoticeNodeParser
+    from ingest.chunking import NoticeNodeParser
 
-    metadata = {**notice.metadata, "version": version_of(notice), **({PAGES_KEY: list(notice.pages)} if notice.pages else {})}
-    document = Document(id_=notice.doc_id, text=notice.text, metadata=metadata)
-    return NoticeNodeParser(chunk_tokens=chunk_tokens).get_nodes_from_documents([document])
+    document = Document(id_=notice.doc_id, text=notice.text, metadata={**notice.metadata, "version": version_of(notice)})
+    return NoticeNodeParser(chunk_tokens=chunk_tokens, pages=list(notice.pages)).get_nodes_from_documents([document])
 
 
 def _embed(embed_model, nodes, title: str, progress: ProgressHook | None) -> int:
