@@ -32,10 +32,11 @@ from assistant.render import (  # noqa: E402
     pending_answer_as_html,
     question_as_html,
 )
+from ingest.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from ingest.store import NoticeRecord  # noqa: E402
 
 STYLE_PATH = Path(__file__).resolve().parent / "static" / "chat.css"
-NOTICE_FILE_TYPES = [".txt", ".md", ".html"]
+NOTICE_FILE_TYPES = list(SUPPORTED_SUFFIXES)
 # Questions the bundled notice answers, one of each kind a first-time user might try.
 EXAMPLE_QUESTIONS = [
     "2020年全区重点项目完成投资多少?",
@@ -208,7 +209,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 # Opens the store now, so a broken one fails at start and not in the first request.
                 notices = gr.HTML(list_notices(), elem_id="tb-notices")
                 upload = gr.File(
-                    label="添加通报文件(.txt .md .html)",
+                    label=f"添加通报文件({' '.join(NOTICE_FILE_TYPES)})",
                     file_types=NOTICE_FILE_TYPES,
                     file_count="single",
                     type="filepath",
