@@ -196,22 +196,77 @@ def test_pdf_two_pages_with_page_numbers(bot, tmp_path):
     assert {m["page"] for m, d in zip(got["metadatas"], got["documents"]) if "46.8公里" in d} == {2}
 
 
+def test_pdf_table_becomes_pipe_lines(tmp_path):
+    """A ruled table (the lines pdfplumber finds it by), its caption the line before it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "table.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("STSong-Light", 12)
+    pdf.drawString(72, 760, "一、主要指标")
+    pdf.drawString(72, 730, "表1 2022年主要经济指标")
+    rows = [["指标", "2022年", "比上年增长(%)"], ["地区生产总值(亿元)", "356.2", "5.1"], ["固定资产投资(亿元)", "128.7", "8.3"]]
+    xs, ys = [72, 232, 322, 452], [720, 700, 680, 660]
+    for y in ys:
+        pdf.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        pdf.line(x, ys[0], x, ys[-1])
+    for r, row in enumerate(rows):
+        for k, cell in enumerate(row):
+            pdf.drawString(xs[k] + 4, ys[r] - 15, cell)
+    pdf.drawString(72, 630, "全年经济运行总体平稳。")
+    pdf.save()
+    assert read_notice(path).text == (
+        "一、主要指标\n表1 2022年主要经济指标\n| 指标 | 2022年 | 比上年增长(%) |\n|---|---|---|\n"
+        "| 地区生产总值(亿元) | 356.2 | 5.1 |\n| 固定资产投资(亿元) | 128.7 | 8.3 |\n全年经济运行总体平稳。"
+    )
+
+
 # -- scanned pages --------------------------------------------------------------------------
+
+
+def draw_page(lines: list[str], size=(1000, 360)):
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(NOTO), 40, index=2)
+    for i, line in enumerate(lines):
+        draw.text((60, 50 + 90 * i), line, fill="black", font=font)
+    return image
+
+
+@pytest.mark.skipif(not ocr.available(), reason="the OCR extra is not installed: pip install -e '.[ocr]'")
+@pytest.mark.skipif(not NOTO.exists(), reason="no CJK font to draw the scanned page with (fonts-noto-cjk)")
+def test_pdf_with_a_scanned_page_is_read_by_ocr(tmp_path):
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "half-scanned.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("STSong-Light", 14)
+    pdf.drawString(72, 760, "一、工作进展")
+    pdf.showPage()
+    pdf.drawImage(ImageReader(draw_page(["二、下一步工作", "计划新建农村公路12.5公里"])), 40, 500, width=500, height=180)
+    pdf.showPage()
+    pdf.save()
+    notice = read_notice(path)
+    assert notice.text.startswith("一、工作进展\n\n二、下一步工作\n计划新建农村公路12.5公里"), notice.text
+    assert notice.pages == (0, len("一、工作进展\n\n"))
 
 
 @pytest.mark.skipif(not ocr.available(), reason="the OCR extra is not installed: pip install -e '.[ocr]'")
 @pytest.mark.skipif(not NOTO.exists(), reason="no CJK font to draw the scanned page with (fonts-noto-cjk)")
 def test_scanned_page_image_through_ocr(bot, tmp_path):
-    from PIL import Image, ImageDraw, ImageFont
-
     lines = ["关于某镇危房改造情况的通报", "一、改造进展", "全镇完成危房改造126户。"]
-    image = Image.new("RGB", (1000, 360), "white")
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(NOTO), 40, index=2)
-    for i, line in enumerate(lines):
-        draw.text((60, 50 + 90 * i), line, fill="black", font=font)
     path = tmp_path / "scan-notice.png"
-    image.save(path)
+    draw_page(lines).save(path)
     notice = read_notice(path)
     read = notice.text.split("\n")
     assert read[:2] == lines[:2] and read[2].startswith("全镇完成危房改造126户"), notice.text  # OCR may misread the stop
