@@ -321,6 +321,23 @@ def make_bad_input(kind: str, tmp_path):
         path = tmp_path / "notice.doc"
         path.write_text(SMALL_NOTICE, encoding="utf-8")
         return [path], path, "不支持的文件类型"
+    if kind == "corrupt-docx":
+        path = tmp_path / "attachment.docx"
+        path.write_text(SMALL_NOTICE, encoding="utf-8")  # a text file under a Word name
+        return [path], path, "不是有效的 Word"
+    if kind == "corrupt-pdf":
+        path = tmp_path / "notice.pdf"
+        path.write_bytes(b"%PDF-1.7\n" + SMALL_NOTICE.encode()[:200])
+        return [path], path, "不是有效的 PDF"
+    if kind == "locked-pdf":
+        from reportlab.lib import pdfencrypt
+        from reportlab.pdfgen import canvas
+
+        path = tmp_path / "locked.pdf"
+        pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret"))
+        pdf.drawString(72, 700, "locked")
+        pdf.save()
+        return [path], path, "密码"
     if kind == "good-and-bad":
         good = write(tmp_path / "small-notice.txt", SMALL_NOTICE)
         bad = tmp_path / "empty.txt"
@@ -342,7 +359,8 @@ def make_bad_input(kind: str, tmp_path):
 
 BAD_INPUTS = [
     "empty", "whitespace", "binary", "undecodable", "chrome-only-html", "empty-directory",
-    "missing", "unsupported", "good-and-bad", "folder-with-a-bad-file", "same-id-twice",
+    "missing", "unsupported", "corrupt-docx", "corrupt-pdf", "locked-pdf",
+    "good-and-bad", "folder-with-a-bad-file", "same-id-twice",
 ]
 
 
