@@ -254,6 +254,8 @@ def test_pdf_with_a_scanned_page_is_read_by_ocr(tmp_path):
     pdf.drawString(72, 760, "一、工作进展")
     pdf.showPage()
     pdf.drawImage(ImageReader(draw_page(["二、下一步工作", "计划新建农村公路12.5公里"])), 40, 500, width=500, height=180)
+    pdf.setFont("STSong-Light", 10)
+    pdf.drawCentredString(300, 40, "- 2 -")  # a page number stamped as text over the scan is no text layer
     pdf.showPage()
     pdf.save()
     notice = read_notice(path)

@@ -24,6 +24,7 @@ from ingest.readers.tables import pipe_table
 
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–－_\s]*$")
 _FURNITURE_LINES = 2  # how many lines at each end of a page may be a running header or footer
+_MIN_TEXT_LAYER_CHARS = 30  # fewer characters than this on a page holding an image: the image is the page
 _OCR_SCALE = 2.5  # 72 dpi × 2.5 = 180 dpi: small print stays legible to the recogniser
 
 
@@ -42,7 +43,7 @@ def read(path: Path, raw: bytes) -> Extracted:
     for number in tqdm(range(len(pdf)), desc=f"读取 PDF {path.name}", unit="页", leave=False, disable=len(pdf) < 5):
         page = pdf[number]
         lines = _page_lines(page, tables.get(number, []))
-        if not "".join(lines).strip():
+        if _is_scan(page, lines):
             scanned.append(number)
         pages.append(lines)
     if scanned:
@@ -60,6 +61,17 @@ def read(path: Path, raw: bytes) -> Extracted:
         text += body
     title = (pdf.get_metadata_dict().get("Title") or "").strip()
     return Extracted(text=text, title=title, pages=starts)
+
+
+def _is_scan(page, lines: list[str]) -> bool:
+    """A page of images with (almost) no text layer: a stamped page number or date is no text layer."""
+    import pypdfium2.raw as pdfium_c
+
+    text = "".join(lines)
+    if not text.strip():
+        return True
+    has_image = next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None) is not None
+    return has_image and len(re.sub(r"\s", "", text)) < _MIN_TEXT_LAYER_CHARS
 
 
 def _tables(raw: bytes) -> dict[int, list]:
