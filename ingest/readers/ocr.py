@@ -44,7 +44,7 @@ def recognise(path: Path, images: list, what: str = "文字识别") -> list[str]
     require(path)
     engine = _engine()
     pages = []
-    for image in tqdm(images, desc=f"{what} {path.name}", unit="页", leave=False, disable=len(images) < 1):
+    for image in tqdm(images, desc=f"{what} {path.name}", unit="页", leave=False):
         result, _ = engine(np.asarray(image.convert("RGB")) if hasattr(image, "convert") else image)
         pages.append(_lines(result or []))
     return pages

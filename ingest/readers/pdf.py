@@ -24,6 +24,7 @@ from ingest.readers.tables import pipe_table
 
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–－_\s]*$")
 _FURNITURE_LINES = 2  # how many lines at each end of a page may be a running header or footer
+_MIN_TABLE_RULES = 4  # drawn lines on a page before it is searched for a table (a ruled 1×1 cell has four)
 _MIN_TEXT_LAYER_CHARS = 30  # fewer characters than this on a page holding an image: the image is the page
 _OCR_SCALE = 2.5  # 72 dpi × 2.5 = 180 dpi: small print stays legible to the recogniser
 
@@ -37,15 +38,18 @@ def read(path: Path, raw: bytes) -> Extracted:
     except pdfium.PdfiumError as exc:
         reason = "PDF 有密码保护,请去掉密码后再导入" if "password" in str(exc).lower() else "不是有效的 PDF 文件,无法打开"
         raise NoticeError(path, reason) from None
-    tables = _tables(raw)
+    tables = _Tables(raw)
     pages: list[list[str]] = []
     scanned: list[int] = []
-    for number in tqdm(range(len(pdf)), desc=f"读取 PDF {path.name}", unit="页", leave=False, disable=len(pdf) < 5):
-        page = pdf[number]
-        lines = _page_lines(page, tables.get(number, []))
-        if _is_scan(page, lines):
-            scanned.append(number)
-        pages.append(lines)
+    try:
+        for number in tqdm(range(len(pdf)), desc=f"读取 PDF {path.name}", unit="页", leave=False, disable=len(pdf) < 5):
+            page = pdf[number]
+            lines = _page_lines(page, tables.on(page, number))
+            if _is_scan(page, lines):
+                scanned.append(number)
+            pages.append(lines)
+    finally:
+        tables.close()
     if scanned:
         ocr.require(path)
         images = [pdf[n].render(scale=_OCR_SCALE).to_pil() for n in scanned]
@@ -74,28 +78,43 @@ def _is_scan(page, lines: list[str]) -> bool:
     return has_image and len(re.sub(r"\s", "", text)) < _MIN_TEXT_LAYER_CHARS
 
 
-def _tables(raw: bytes) -> dict[int, list]:
-    """Page number → tables found by their ruling lines: (bbox, rows of cell bboxes), top-left origin."""
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
+class _Tables:
+    """Tables found by pdfplumber from their ruling lines, as (bbox, rows of cell bboxes), top-left origin.
 
-    found: dict[int, list] = {}
-    try:
-        with pdfplumber.open(io.BytesIO(raw)) as pdf:
-            for number, page in enumerate(pdf.pages):
-                for table in page.find_tables():
-                    rows = [[cell for cell in row.cells] for row in table.rows]
-                    found.setdefault(number, []).append((table.bbox, rows, page.height))
-    except PDFSyntaxError:
-        return {}  # pdfium opened it; without tables the text is still read
-    return found
+    pdfplumber parses every character of a page it looks at (≈0.1 s a page), so it is opened
+    only for pages on which pdfium sees enough drawn lines to rule a table."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+        self.pdf = None
+        self.broken = False
+
+    def on(self, page, number: int) -> list:
+        import pypdfium2.raw as pdfium_c
+
+        paths = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)
+        if self.broken or sum(1 for _ in zip(range(_MIN_TABLE_RULES), paths)) < _MIN_TABLE_RULES:
+            return []
+        import pdfplumber
+        from pdfminer.pdfparser import PDFSyntaxError
+
+        try:
+            self.pdf = self.pdf or pdfplumber.open(io.BytesIO(self.raw))
+            return [([*table.bbox], [list(row.cells) for row in table.rows]) for table in self.pdf.pages[number].find_tables()]
+        except PDFSyntaxError:
+            self.broken = True  # pdfium read it; without tables the text is still read
+            return []
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
 
 
 def _page_lines(page, tables: list) -> list[str]:
     textpage = page.get_textpage()
     height = page.get_height()
-    boxes = [bbox for bbox, _, _ in tables]  # (x0, top, x1, bottom), from the top of the page
-    segments = []  # (top, bottom, left, text)
+    boxes = [bbox for bbox, _ in tables]  # (x0, top, x1, bottom), from the top of the page
+    segments = []  # (top, bottom, left, text), from the top of the page
     for k in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(k)
         text = textpage.get_text_bounded(left, bottom, right, top)
@@ -104,10 +123,10 @@ def _page_lines(page, tables: list) -> list[str]:
         y_top, y_bottom = height - top, height - bottom
         inside = any(b[1] - 1 <= y_top and y_bottom <= b[3] + 1 and b[0] - 1 <= left <= b[2] + 1 for b in boxes)
         if not inside:  # a table's text comes in once, as its pipe-table block
-            segments.append((y_top, y_bottom, left, text.replace("\r", "").replace("\n", ""), False))
-    for bbox, rows, _ in tables:  # the table block sits where the table's top is
+            segments.append((y_top, y_bottom, left, text.replace("\r", "").replace("\n", "")))
+    for bbox, rows in tables:  # the table block sits where the table's top is
         cells = [[_bbox_text(textpage, *_top_to_pdf(c, height)) if c else "" for c in row] for row in rows]
-        segments.append((bbox[1], bbox[1] + 1, bbox[0], "\n".join(pipe_table(cells)), True))
+        segments.append((bbox[1], bbox[1] + 1, bbox[0], "\n".join(pipe_table(cells))))
     segments.sort(key=lambda s: (s[0], s[2]))
     lines: list[list[tuple]] = []
     for seg in segments:
