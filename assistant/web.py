@@ -41,12 +41,13 @@ from assistant.render import (  # noqa: E402
     sources_as_html,
     span_as_html,
 )
+from ingest.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from ingest.store import NoticeRecord  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 STYLE_PATH = Path(__file__).resolve().parent / "static" / "chat.css"
-NOTICE_FILE_TYPES = [".txt", ".md", ".html"]
+NOTICE_FILE_TYPES = list(SUPPORTED_SUFFIXES)
 AUTH_USER_ENV, AUTH_PASSWORD_ENV = "ASSISTANT_WEB_USER", "ASSISTANT_WEB_PASSWORD"
 # Questions the bundled notice answers, one of each kind a first-time user might try.
 EXAMPLE_QUESTIONS = [
@@ -378,7 +379,7 @@ def _layout(handlers: PageHandlers, assistant: Assistant) -> gr.Blocks:
                         scope = gr.CheckboxGroup(choices, value=ids, label="提问范围(勾选要查的通报)", elem_id="tb-scope")
                         notices = gr.HTML(notices_as_html(assistant.documents()), elem_id="tb-notices")
                         upload = gr.File(
-                            label="添加通报文件(.txt .md .html)",
+                            label=f"添加通报文件({' '.join(NOTICE_FILE_TYPES)})",
                             file_types=NOTICE_FILE_TYPES,
                             file_count="single",
                             type="filepath",

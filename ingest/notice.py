@@ -16,9 +16,8 @@ from pathlib import Path
 from ingest.context import NoticeContext, extract_context
 from ingest.errors import NoticeError
 from ingest.furniture import strip_furniture
+from ingest.readers import SUPPORTED_SUFFIXES, extract, reader_for, suffix_list  # noqa: F401  (re-exported)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
-MAX_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Notice:
@@ -32,6 +31,7 @@ class Notice:
     source: str = ""
     content_hash: str = field(default="")
     context: NoticeContext = field(default_factory=NoticeContext)
+    pages: tuple[int, ...] = ()  # offset where each page of a PDF or scan begins, for 第N页 in citations
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -57,46 +57,26 @@ def find_notice_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if not path.exists():
-            raise NoticeError(path, "no such file or directory")
+            raise NoticeError(path, "文件或文件夹不存在")
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not inside:
-                raise NoticeError(path, f"directory holds no notice files ({', '.join(SUPPORTED_SUFFIXES)})")
+                raise NoticeError(path, f"文件夹里没有可导入的通报文件({suffix_list()})")
             found.extend(inside)
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise NoticeError(path, f"unsupported file type {path.suffix or '(none)'!r}; use {', '.join(SUPPORTED_SUFFIXES)}")
         else:
+            reader_for(path)  # refuses an unsupported kind before any file is read
             found.append(path)
     return found
 
 
 def read_notice(path: Path) -> Notice:
     path = Path(path)
-    if not path.is_file():
-        raise NoticeError(path, "no such file")
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise NoticeError(path, "file is empty")
-    if len(raw) > MAX_BYTES:
-        raise NoticeError(path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    if b"\x00" in raw[:8192]:
-        raise NoticeError(path, "binary file, not a text notice")
-    text = _decode(path, raw)
-    if not text.strip():  # full-width spaces and the like: bytes.strip() keeps them
-        raise NoticeError(path, "file is empty")
-    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
-        from ingest.html import html_to_text
-
-        page_title, text = html_to_text(text, path)
-    else:
-        page_title = ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _mostly_control(text):
-        raise NoticeError(path, "binary file, not a text notice")
-    body, meta = strip_furniture(text, page_title)
+    extracted = extract(path)
+    text = extracted.text.replace("\r\n", "\n").replace("\r", "\n")
+    body, meta, pages = _strip_keeping_pages(text, extracted.pages, extracted.title)
     if not re.search(r"\w", body):
-        raise NoticeError(path, "no readable text after removing page boilerplate")
-    context = extract_context(body, meta, page_title)
+        raise NoticeError(path, "去掉网页栏目、页眉页脚等内容后,没有可读的正文")
+    context = extract_context(body, meta, extracted.title)
     return Notice(
         doc_id=doc_id_for(path),
         text=body,
@@ -108,21 +88,28 @@ def read_notice(path: Path) -> Notice:
         source=context.source,
         content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
         context=context,
+        pages=pages,
     )
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    # Government pages are often GBK/GB18030; UTF-8 (with or without BOM) first,
-    # since valid UTF-8 Chinese is almost never valid GB18030 by accident.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise NoticeError(path, "cannot decode the bytes as UTF-8 or GB18030/GBK")
-
-
-def _mostly_control(text: str) -> bool:
-    sample = text[:20000]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\t")
-    return bad > max(8, len(sample) // 50)
+def _strip_keeping_pages(text: str, pages: list[int], page_title: str) -> tuple[str, dict[str, str], tuple[int, ...]]:
+    """Site furniture removed (ingest.furniture), page by page for a PDF, so each page's start
+    offset survives it; the metadata the furniture held is kept."""
+    if not pages:
+        body, meta = strip_furniture(text, page_title)
+        return body, meta, ()
+    meta: dict[str, str] = {}
+    kept: list[str] = []
+    starts: list[int] = []
+    length = 0
+    for start, end in zip(pages, list(pages[1:]) + [len(text)]):
+        page, found = strip_furniture(text[start:end], page_title)
+        for key, value in found.items():
+            meta.setdefault(key, value)
+        if page and kept:
+            length += 2  # the blank line that joins two pages
+        starts.append(length)
+        if page:
+            kept.append(page)
+            length += len(page)
+    return "\n\n".join(kept), meta, tuple(starts)

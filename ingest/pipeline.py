@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.errors import NoticeError
 from ingest.facts import extract_facts
 from ingest.notice import Notice, find_notice_files, read_notice
-from ingest.sections import parse_sections
+from ingest.sections import outline, parse_sections
 from ingest.store import NoticeRecord, NoticeStore, version_of
 
 # Called with (notice title, passages embedded so far, passages to embed).
@@ -62,7 +62,7 @@ def read_all(paths: list[Path]) -> list[Notice]:
         if notice.doc_id in seen:
             raise NoticeError(
                 notice.source_path,
-                f"has the same document id {notice.doc_id!r} as {seen[notice.doc_id]}; rename one of them",
+                f"与 {seen[notice.doc_id]} 的文档编号相同({notice.doc_id}),会互相覆盖;请把其中一个改名",
             )
         seen[notice.doc_id] = notice.source_path
     return notices
@@ -92,8 +92,11 @@ def ingest(
         nodes = _parse(notice, chunk_tokens)
         embedded = _embed(embed_model(), nodes, notice.title, progress)
         parsed = parse_sections(notice.text)
-        sections = sum(1 for s in parsed if s.labels)
-        store.replace(notice, nodes, sections, derived={"facts": stored_facts(notice, parsed)})
+        structure = outline(notice.text, {"issuer": notice.issuer, "signed_on": notice.signed_on})
+        sections = sum(1 for s in structure["sections"] if s["labels"])
+        derived = {"facts": stored_facts(notice, parsed), "outline": structure,
+                   **({"pages": list(notice.pages)} if notice.pages else {})}
+        store.replace(notice, nodes, sections, derived=derived)
         report.notices.append(
             IngestedNotice(
                 notice.doc_id,
@@ -127,7 +130,7 @@ def _parse(notice: Notice, chunk_tokens: int) -> list:
     from ingest.chunking import NoticeNodeParser
 
     document = Document(id_=notice.doc_id, text=notice.text, metadata={**notice.metadata, "version": version_of(notice)})
-    return NoticeNodeParser(chunk_tokens=chunk_tokens).get_nodes_from_documents([document])
+    return NoticeNodeParser(chunk_tokens=chunk_tokens, pages=list(notice.pages)).get_nodes_from_documents([document])
 
 
 def _embed(embed_model, nodes, title: str, progress: ProgressHook | None) -> int:

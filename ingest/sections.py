@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.headings import match_heading
+from ingest.headings import Grammar, choose_grammar, iter_items, match_heading
 
 PATH_SEPARATOR = " › "
 
@@ -37,13 +37,20 @@ def display_path(labels, titles) -> str:
     return f"{path} {titles[-1]}" if titles and titles[-1] else path
 
 
-def parse_sections(text: str) -> list[Section]:
+def notice_grammar(text: str) -> Grammar:
+    """The heading grammar this notice is written in (see ingest/headings.py)."""
+    return choose_grammar(list(_lines(text)))
+
+
+def parse_sections(text: str, grammar: Grammar | None = None) -> list[Section]:
     """Every section of the notice in reading order, the heading-less preamble first if any."""
+    lines = list(_lines(text))
+    grammar = grammar or choose_grammar(lines)
     stack: list[tuple[int, str, str]] = []  # (level, label, title) of the open headings
     sections: list[Section] = []
     open_start, open_body = 0, 0
-    for line_start, line in _lines(text):
-        heading = match_heading(line, line_start)
+    for line_start, line in lines:
+        heading = match_heading(line, line_start, grammar)
         if heading is None:
             continue
         _close(sections, stack, text, open_start, open_body, heading.start)
@@ -73,3 +80,25 @@ def _close(sections, stack, text, start, body_start, end) -> None:
     if not stack:
         start = start + len(span) - len(span.lstrip())
     sections.append(Section(labels, titles, start, min(body_start, trimmed_end) if stack else start, trimmed_end))
+
+
+def outline(text: str, signature: dict[str, str] | None = None) -> dict:
+    """The notice's structure as stored with it at ingest (JSON-able), so readers need not parse again:
+    the grammar, every section's labels, titles and spans, the items inside it, and the signature."""
+    grammar = notice_grammar(text)
+    sections = parse_sections(text, grammar)
+    return {
+        "grammar": grammar.name,
+        "sections": [
+            {
+                "labels": list(s.labels),
+                "titles": list(s.titles),
+                "start": s.start,
+                "body_start": s.body_start,
+                "end": s.end,
+                "items": [[label, s.body_start + at] for label, at in iter_items(text[s.body_start : s.end], grammar)],
+            }
+            for s in sections
+        ],
+        "signature": dict(signature or {}),
+    }

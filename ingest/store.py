@@ -162,6 +162,15 @@ class NoticeStore:
             bundle["facts"] = [f.to_dict() for f in extract_facts(bundle["text"], notice_date=notice_date)]
         return [Fact.from_dict(f) for f in bundle["facts"]]
 
+    def outline(self, doc_id: str) -> dict | None:
+        """The notice's section outline as ingest stored it (ingest.sections.outline); None for a
+        notice ingested before outlines were stored."""
+        return self.notice_bundle(doc_id).get("outline")
+
+    def pages(self, doc_id: str) -> list[int]:
+        """Offsets where each page of a PDF or scan begins (empty for other kinds)."""
+        return list(self.notice_bundle(doc_id).get("pages") or [])
+
     def vector_store(self):
         if self._vector_store is None:
             from llama_index.vector_stores.chroma import ChromaVectorStore

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from assistant import Assistant
 from assistant.cli import main
 from assistant.config import SAMPLE_NOTICE
+from ingest.readers import suffix_list
 
 DOC_ID = "gaoming-xunshi-zhenggai-2021"
 # `-m` from the repo root runs this checkout's code (the venv's `assistant` script may belong to another).
@@ -91,11 +92,12 @@ def test_docs_on_an_empty_store(tmp_path):
 @pytest.mark.parametrize(
     "name, content, reason",
     [
-        ("empty.txt", b"", "file is empty"),
-        ("scan.txt", bytes.fromhex("89504e470d0a1a0a0000000d49484452") + bytes(range(256)), "binary file"),
-        ("broken.txt", "整改完成".encode() + b"\xff\x80", "cannot decode"),
-        ("missing.txt", None, "no such file"),
-        ("notice.docx", b"PK\x03\x04", "unsupported file type"),
+        ("empty.txt", b"", "文件是空的"),
+        ("scan.txt", bytes.fromhex("89504e470d0a1a0a0000000d49484452") + bytes(range(256)), "二进制文件"),
+        ("broken.txt", "整改完成".encode() + b"\xff\x80", "无法识别文件编码"),
+        ("missing.txt", None, "不存在"),
+        ("notice.docx", b"PK\x03\x04", "不是有效的 Word"),
+        ("notice.doc", b"\xd0\xcf\x11\xe0", "不支持的文件类型"),
     ],
 )
 def test_bad_input_prints_one_line_and_exits_non_zero(name, content, reason, writable_home, tmp_path):
@@ -117,14 +119,14 @@ def test_entry_point_rejects_a_batch_with_a_bad_file(writable_home, tmp_path):
     good.write_text(SMALL_NOTICE, encoding="utf-8")
     folder = tmp_path / "nothing-here"
     folder.mkdir()
-    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "photo.bmp").write_bytes(b"BM")
     proc = subprocess.run(
         [*ENTRY_POINT, "--home", str(writable_home), "ingest", str(good), str(folder)],
         capture_output=True, text=True, timeout=120, cwd=REPO,
     )
     assert proc.returncode == 1
     assert proc.stdout == ""
-    assert proc.stderr.strip() == f"错误:{folder}: directory holds no notice files (.txt, .md, .html, .htm)"
+    assert proc.stderr.strip() == f"错误:{folder}: 文件夹里没有可导入的通报文件({suffix_list()})"
     assert "Traceback" not in proc.stderr
     assert node_ids(writable_home) == before
     assert [r.doc_id for r in Assistant(home=writable_home).documents()] == [DOC_ID]

@@ -287,19 +287,19 @@ def make_bad_input(kind: str, tmp_path):
     if kind == "empty":
         path = tmp_path / "empty.txt"
         path.write_bytes(b"")
-        return [path], path, "empty"
+        return [path], path, "空的"
     if kind == "whitespace":
         path = tmp_path / "blank.md"
         path.write_bytes(" \n\t\u3000\n".encode())
-        return [path], path, "empty"
+        return [path], path, "空的"
     if kind == "binary":
         path = tmp_path / "scan.txt"
         path.write_bytes(PNG)
-        return [path], path, "binary"
+        return [path], path, "二进制"
     if kind == "undecodable":
         path = tmp_path / "broken.txt"
         path.write_bytes("一、总体情况\n整改完成".encode() + b"\xff\xfe\x80" + "问题41个。".encode())
-        return [path], path, "decode"
+        return [path], path, "编码"
     if kind == "chrome-only-html":
         path = tmp_path / "page.html"
         path.write_text(
@@ -307,42 +307,60 @@ def make_bad_input(kind: str, tmp_path):
             "<p>粤ICP备10233762号</p></div></body></html>",
             encoding="utf-8",
         )
-        return [path], path, "no readable text"
+        return [path], path, "没有可读的正文"
     if kind == "empty-directory":
         folder = tmp_path / "scans"
         folder.mkdir()
-        (folder / "photo.png").write_bytes(PNG)
-        (folder / "notes.docx").write_bytes(b"PK\x03\x04")
-        return [folder], folder, "no notice files"
+        (folder / "photo.bmp").write_bytes(PNG)
+        (folder / "notes.xlsx").write_bytes(b"PK\x03\x04")
+        return [folder], folder, "没有可导入的通报文件"
     if kind == "missing":
         path = tmp_path / "no-such-notice.txt"
-        return [path], path, "no such file"
+        return [path], path, "不存在"
     if kind == "unsupported":
-        path = tmp_path / "notice.pdf"
+        path = tmp_path / "notice.doc"
         path.write_text(SMALL_NOTICE, encoding="utf-8")
-        return [path], path, "unsupported"
+        return [path], path, "不支持的文件类型"
+    if kind == "corrupt-docx":
+        path = tmp_path / "attachment.docx"
+        path.write_text(SMALL_NOTICE, encoding="utf-8")  # a text file under a Word name
+        return [path], path, "不是有效的 Word"
+    if kind == "corrupt-pdf":
+        path = tmp_path / "notice.pdf"
+        path.write_bytes(b"%PDF-1.7\n" + SMALL_NOTICE.encode()[:200])
+        return [path], path, "不是有效的 PDF"
+    if kind == "locked-pdf":
+        from reportlab.lib import pdfencrypt
+        from reportlab.pdfgen import canvas
+
+        path = tmp_path / "locked.pdf"
+        pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret"))
+        pdf.drawString(72, 700, "locked")
+        pdf.save()
+        return [path], path, "密码"
     if kind == "good-and-bad":
         good = write(tmp_path / "small-notice.txt", SMALL_NOTICE)
         bad = tmp_path / "empty.txt"
         bad.write_bytes(b"")
-        return [good, bad], bad, "empty"
+        return [good, bad], bad, "空的"
     if kind == "folder-with-a-bad-file":
         folder = tmp_path / "batch"
         folder.mkdir()
         write(folder / "a-small-notice.txt", SMALL_NOTICE)
         (folder / "b-scan.txt").write_bytes(PNG)
-        return [folder], folder / "b-scan.txt", "binary"
+        return [folder], folder / "b-scan.txt", "二进制"
     if kind == "same-id-twice":
         write(tmp_path / "small-notice.txt", SMALL_NOTICE)
         (tmp_path / "other").mkdir()
         clash = write(tmp_path / "other" / "small-notice.md", SMALL_NOTICE.replace("5次", "6次"))
-        return [tmp_path / "small-notice.txt", clash], clash, "same document id"
+        return [tmp_path / "small-notice.txt", clash], clash, "编号相同"
     raise AssertionError(kind)
 
 
 BAD_INPUTS = [
     "empty", "whitespace", "binary", "undecodable", "chrome-only-html", "empty-directory",
-    "missing", "unsupported", "good-and-bad", "folder-with-a-bad-file", "same-id-twice",
+    "missing", "unsupported", "corrupt-docx", "corrupt-pdf", "locked-pdf",
+    "good-and-bad", "folder-with-a-bad-file", "same-id-twice",
 ]
 
 
