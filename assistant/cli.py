@@ -7,6 +7,7 @@ cold `assistant ask` stay fast.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,21 @@ from pathlib import Path
 import click
 
 from assistant.errors import AssistantError
+
+# Terminal escape sequences (CSI, OSC, and the other ESC forms), then any control or format
+# character left: titles and texts come from files anyone may have written, and must not
+# move the cursor, retitle the window or hide text when printed.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal escapes and control characters (newlines and tabs kept)."""
+    return _UNPRINTABLE.sub("", _ESCAPES.sub("", str(text)))
+
+
+def echo(text: str = "", **kwargs) -> None:
+    click.echo(printable(text), **kwargs)
 
 
 class _Group(click.Group):
@@ -23,10 +39,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AssistantError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"错误:{' '.join(str(exc).split())}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            echo("已中断", err=True)
             ctx.exit(130)
 
 
@@ -39,7 +55,7 @@ def _progress_bar():
     def hook(title: str, done: int, total: int) -> None:
         bar = bars.get(title)
         if bar is None:
-            bar = bars[title] = tqdm(total=total, desc=f"embedding {title[:24]}", unit="passage", file=sys.stderr)
+            bar = bars[title] = tqdm(total=total, desc=f"嵌入 {printable(title)[:24]}", unit="段", file=sys.stderr)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -67,11 +83,13 @@ def main(ctx, home):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Put each file in the place of the stored notice with its id (by default a different notice is added beside it).")
 @click.pass_context
-def ingest(ctx, paths):
+def ingest(ctx, paths, replace):
     """Ingest notice files (.txt .md .html, UTF-8 or GB18030) or folders of them."""
-    report = _assistant(ctx).ingest(*paths, progress=_progress_bar())
-    click.echo(report.summary())
+    report = _assistant(ctx).ingest(*paths, progress=_progress_bar(), replace=replace)
+    echo(report.summary())
 
 
 @main.command()
@@ -80,13 +98,14 @@ def ingest(ctx, paths):
 def docs(ctx, as_json):
     """List the ingested notices."""
     records = _assistant(ctx).documents()
-    if as_json:
+    if as_json:  # JSON escapes control characters itself
         click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
         return
     if not records:
-        click.echo("no notices ingested yet (try: assistant ingest FILE)")
+        echo("还没有导入任何通报(试试:assistant ingest 文件)")
     for r in records:
-        click.echo(f"{r.doc_id}\t{r.title}\t{r.signed_on or r.published_on}\t{r.sections} sections\t{r.nodes} nodes")
+        fields = (r.doc_id, r.title, r.signed_on or r.published_on, f"{r.sections} 个章节", f"{r.nodes} 个段落")
+        echo("\t".join(printable(f).replace("\t", " ").replace("\n", " ") for f in fields))
 
 
 @main.command()
@@ -95,7 +114,7 @@ def docs(ctx, as_json):
 def remove(ctx, doc_id):
     """Remove an ingested notice by its id (see `assistant docs`)."""
     record = _assistant(ctx).remove(doc_id)
-    click.echo(f"removed {record.doc_id} ({record.title})")
+    echo(f"已删除 {record.doc_id}(《{record.title}》)")
 
 
 @main.command()
@@ -116,9 +135,8 @@ def ask(ctx, question, as_json, doc_ids):
         return
     from assistant.render import answer_as_text
 
-    click.echo(answer_as_text(answer))
-    click.echo(f"({answer.answerer}, {answer.elapsed_ms:.0f} ms to answer, "
-               f"{(time.perf_counter() - started):.2f} s in all)", err=True)
+    echo(answer_as_text(answer))
+    echo(f"({answer.answerer},回答用时 {answer.elapsed_ms:.0f} 毫秒,共 {(time.perf_counter() - started):.2f} 秒)", err=True)
 
 
 @main.command()
@@ -132,7 +150,7 @@ def chat(ctx, doc_ids):
     bot = _assistant(ctx)
     bot.ingest_sample_if_empty(progress=_progress_bar())
     conversation = bot.chat(doc_ids=doc_ids or None)
-    click.echo(f"通报问答 ({bot.answerer_name}). 输入问题; /new 开始新对话, /quit 退出.")
+    echo(f"通报问答({bot.answerer_name})。输入问题;/new 开始新对话,/quit 退出。")
     while True:
         try:
             question = click.prompt("问", prompt_suffix="> ")
@@ -147,12 +165,12 @@ def chat(ctx, doc_ids):
         try:
             for event in conversation.stream(question):
                 if isinstance(event, Answer):
-                    click.echo("\n")
-                    click.echo(citations_as_text(event) + "\n")
+                    echo("\n")
+                    echo(citations_as_text(event) + "\n")
                 else:
-                    click.echo(event, nl=False)
+                    echo(event, nl=False)
         except AssistantError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"错误:{' '.join(str(exc).split())}", err=True)
 
 
 @main.command()

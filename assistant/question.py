@@ -16,7 +16,8 @@ from assistant.errors import QuestionError
 from assistant.figures import find_figures
 
 MAX_QUESTION_CHARS = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control and format characters, and lone surrogates (which no encoder can write: the embedder would fail on them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
@@ -63,13 +64,15 @@ class Question:
 def clean(raw: str) -> str:
     """The question as the assistant will read it, or a QuestionError saying why not."""
     if not isinstance(raw, str):
-        raise QuestionError("the question must be text")
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", raw))
+        raise QuestionError("问题必须是文本")
+    if len(raw) > 4 * MAX_QUESTION_CHARS:  # refused before any work proportional to its length
+        raise QuestionError(f"问题有 {len(raw):,} 个字符,太长了;请控制在 {MAX_QUESTION_CHARS:,} 字以内")
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", raw))
     text = re.sub(r"\s+", " ", text).strip()
     if not text or not re.search(r"\w", text):
-        raise QuestionError("the question is empty; ask something about the notice, e.g. 2020年全区重点项目完成投资多少?")
+        raise QuestionError("问题是空的;请问一个关于通报的问题,例如:2020年全区重点项目完成投资多少?")
     if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the question is {len(text):,} characters long; keep it under {MAX_QUESTION_CHARS:,}")
+        raise QuestionError(f"问题有 {len(text):,} 个字符,太长了;请控制在 {MAX_QUESTION_CHARS:,} 字以内")
     return text
 
 

@@ -2,9 +2,11 @@
 
 Dense search finds paraphrases and English questions (the embedding model is
 multilingual); keyword search finds the exact terms and figures Chinese questions
-name. Reciprocal-rank fusion needs no score calibration between the two. Nodes of
-document versions the catalog no longer names (left by an interrupted ingest) are
-dropped here, so a half-written version is never seen.
+name. Reciprocal-rank fusion needs no score calibration between the two. A node is
+kept only when its own metadata names the active version of its document: nodes of
+versions the catalog no longer names (a half-written or replaced version) and ids a
+vector index still returns after their node was deleted (no metadata at all) are
+dropped here.
 """
 
 from __future__ import annotations
@@ -58,14 +60,14 @@ class HybridRetriever(BaseRetriever):
         filters = None
         if self.doc_ids is not None:
             filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=list(active), operator=FilterOperator.IN)])
-        result = self.store.vector_store().query(
+        result = self.store.dense_query(
             VectorStoreQuery(query_embedding=embedding, similarity_top_k=self.candidates, filters=filters)
         )
-        hits = []
-        for node, score in zip(result.nodes or [], result.similarities or []):
-            if active.get(node.metadata.get("doc_id")) == node.metadata.get("version"):
-                hits.append(NodeWithScore(node=node, score=score))
-        return hits
+        return [
+            NodeWithScore(node=node, score=score)
+            for node, score in zip(result.nodes or [], result.similarities or [])
+            if _is_active(node.metadata, active)
+        ]
 
     def _keyword(self, query: str, active: dict[str, str]) -> list[NodeWithScore]:
         index = self.store.keyword_index()
@@ -76,11 +78,15 @@ class HybridRetriever(BaseRetriever):
             record = records.get(node_id)
             if record is None:
                 continue
-            meta = record["metadata"]
-            if active.get(meta.get("doc_id")) != meta.get("version"):
+            if not _is_active(record["metadata"], active):
                 continue
             hits.append(NodeWithScore(node=_node_from_record(node_id, record), score=score))
         return hits
+
+
+def _is_active(meta: dict | None, active: dict[str, str]) -> bool:
+    version = (meta or {}).get("version")
+    return version is not None and active.get(meta.get("doc_id")) == version
 
 
 def _node_from_record(node_id: str, record: dict) -> TextNode:
