@@ -77,13 +77,20 @@ class IngestReport:
 
 def read_all(paths: list[Path], max_chars: int | None = None) -> list[Notice]:
     """Read and check every file first, so a bad file anywhere in the batch writes nothing."""
-    notices = [read_notice(p) for p in find_notice_files([Path(p) for p in paths])]
+    notices = [_read(p) for p in find_notice_files([Path(p) for p in paths])]
     for notice in notices:
         if max_chars is not None and len(notice.text) > max_chars:
             raise NoticeError(
                 notice.source_path, f"正文有 {len(notice.text):,} 个字符,超过上限 {max_chars:,};请拆分后再导入"
             )
     return notices
+
+
+def _read(path: Path) -> Notice:
+    try:
+        return read_notice(path)
+    except RecursionError:  # a reader that recurses over markup nested deeper than the stack
+        raise NoticeError(path, "标记嵌套太深,无法读取") from None
 
 
 def place(store: NoticeStore, notice: Notice, replace: bool) -> tuple[Notice, NoticeRecord | None, NoticeRecord | None]:
@@ -125,11 +132,15 @@ def ingest(
             continue
         beside = store.document(_file_id(notice)) if not replace and notice.doc_id != _file_id(notice) else None
         nodes = _parse(notice, chunk_tokens)
-        # Each batch is written as soon as it is embedded: memory stays flat, and a kill midway
-        # leaves nodes that the pending marker lets the next opening of the store sweep.
-        embedded = _embed(embed_model(), nodes, notice.title, progress, lambda batch: store.add_nodes(notice, batch))
-        sections = sum(1 for s in parse_sections(notice.text) if s.labels)
-        store.replace(notice, nodes, sections)
+        try:
+            # Each batch is written as soon as it is embedded: memory stays flat, and a kill midway
+            # leaves nodes that the pending marker lets the next opening of the store sweep.
+            embedded = _embed(embed_model(), nodes, notice.title, progress, lambda batch, n=notice: store.add_nodes(n, batch))
+            sections = sum(1 for s in parse_sections(notice.text) if s.labels)
+            store.replace(notice, nodes, sections)
+        except BaseException:
+            store.abandon(notice)
+            raise
         other = replaced or beside
         report.notices.append(
             IngestedNotice(

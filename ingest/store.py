@@ -48,6 +48,10 @@ _PLACEHOLDER_VECTOR = [1.0]  # catalog records are looked up by id, never by sim
 # Catalog ids of the store's own records: a document id is a slug of word characters, never `#`.
 _GENERATION = "#generation"
 _PENDING = "#pending:"
+# Versions some store of this process is writing now: a pending marker of this process names a
+# live writer only while its version is here (an ingest that failed here is over, though we live on).
+_WRITING: set[tuple[str, str, str, str]] = set()
+_WRITING_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -123,12 +127,12 @@ class NoticeStore:
         self._vector_store = None
 
     def _reopen_embedded(self) -> None:
-        """A fresh embedded client: Chroma shares one System (and its in-memory vector index) per
-        path and process, so the cached one is released, or set aside when others still use it."""
+        """A fresh embedded client. Chroma caches one System (and its in-memory vector index) per
+        path and process, so it is taken out of the cache, not closed: other stores of this process
+        may still hold it (their collections keep it alive, and it is freed with them)."""
         from chromadb.api.shared_system_client import SharedSystemClient
 
         identifier = self.client._identifier
-        self.client.close()
         SharedSystemClient._identifier_to_system.pop(identifier, None)
         SharedSystemClient._identifier_to_refcount.pop(identifier, None)
         self._open()
@@ -149,9 +153,12 @@ class NoticeStore:
 
     def sync(self) -> bool:
         """Catch up with writes by other processes: one catalog read; True when something changed."""
+        with self._guard():
+            now = self._read_generation()  # outside the lock: concurrent questions do not queue on it
+        if now == self._generation:
+            return False
         with self._lock, self._guard():
-            now = self._read_generation()
-            if now == self._generation:
+            if now == self._generation:  # another thread caught up meanwhile
                 return False
             self._records = None
             self._bundles.clear()
@@ -278,7 +285,7 @@ class NoticeStore:
             )
             self.nodes.delete(where=_other_versions(notice.doc_id, version))
             self.catalog.delete(ids=[_pending_id(notice.doc_id, version)])
-            self._staged.discard((notice.doc_id, version))
+            self._finish(notice.doc_id, version)
             self._records = None
             self._bundles.pop(notice.doc_id, None)
         # The keyword index is rebuilt by the caller once a batch is in (it is lazy anyway):
@@ -302,9 +309,28 @@ class NoticeStore:
                     embeddings=[_PLACEHOLDER_VECTOR],
                 )
                 self._staged.add((notice.doc_id, version))
+                with _WRITING_LOCK:
+                    _WRITING.add(self._writing_key(notice.doc_id, version))
             store = self.vector_store()
             for i in range(0, len(nodes), 500):
                 store.add(nodes[i : i + 500])
+
+    def abandon(self, notice: Notice) -> None:
+        """An ingest of `notice` failed: its nodes written so far are orphans, swept now if the
+        store lets us (else by the next opening of it)."""
+        self._finish(notice.doc_id, version_of(notice))
+        try:
+            self.sweep_orphans()
+        except Exception:  # cleaning up after a failure must not hide that failure
+            pass
+
+    def _finish(self, doc_id: str, version: str) -> None:
+        self._staged.discard((doc_id, version))
+        with _WRITING_LOCK:
+            _WRITING.discard(self._writing_key(doc_id, version))
+
+    def _writing_key(self, doc_id: str, version: str) -> tuple[str, str, str, str]:
+        return (self._where(), self.settings.collection, doc_id, version)
 
     def sweep_orphans(self) -> int:
         """Delete the nodes of every version the catalog does not name and no live writer is
@@ -338,6 +364,9 @@ class NoticeStore:
             return False
         if pending.get("host") != socket.gethostname():
             return True  # another machine's writer: only its lease tells
+        if int(pending.get("pid", -1)) == os.getpid():
+            with _WRITING_LOCK:
+                return self._writing_key(pending["doc_id"], pending["version"]) in _WRITING
         try:
             os.kill(int(pending["pid"]), 0)
         except ProcessLookupError:

@@ -24,15 +24,18 @@ DISPLAY_PATH = "二 › 第四方面问题 › (一) › 1. 针对统筹推进�
 SAMPLE = "gaoming-xunshi-zhenggai-2021"
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
 def assistant_command() -> list[str]:
-    script = Path(sys.executable).with_name("assistant")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+    """The CLI of this checkout (the installed script may belong to another one)."""
+    return [sys.executable, "-m", "assistant.cli"]
 
 
 def run_cli(*args: str, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("ASSISTANT_HOME", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_LLM_MODEL")}
     return subprocess.run(
-        [*assistant_command(), *args], input=stdin, capture_output=True, text=True, timeout=timeout, env=env
+        [*assistant_command(), *args], input=stdin, capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO
     )
 
 
@@ -75,7 +78,7 @@ def test_ask_on_an_empty_store_ingests_the_bundled_notice_first(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "158.72亿元" in result.stdout
     assert DISPLAY_PATH in result.stdout
-    assert "embedding" in result.stderr  # the progress bar of the first ingest
+    assert "嵌入" in result.stderr  # the progress bar of the first ingest
     assert "Traceback" not in result.stderr
     assert [r.doc_id for r in Assistant(home=home).documents()] == [SAMPLE]
 
@@ -85,17 +88,17 @@ def test_empty_question_is_one_line_error(sample_home):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:") and "empty" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("错误:") and "问题是空的" in lines[0]
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("question, says", [("   ", "empty"), ("问" * 100_000, "100,000")], ids=["blank", "huge"])
+@pytest.mark.parametrize("question, says", [("   ", "问题是空的"), ("问" * 100_000, "100,000")], ids=["blank", "huge"])
 def test_bad_question_is_one_line_error(sample_home, question, says):
     result = invoke("--home", str(sample_home), "ask", question)
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:") and says in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("错误:") and says in lines[0]
 
 
 def test_ask_with_an_unknown_doc_id_is_an_error(sample_home):
@@ -127,5 +130,5 @@ def test_chat_ends_at_end_of_input(sample_home):
 def test_chat_reports_a_bad_question_and_goes_on(sample_home):
     result = CliRunner().invoke(main, ["--home", str(sample_home), "chat"], input="???\n城镇登记失业率是多少?\n/quit\n")
     assert result.exit_code == 0, result.output
-    assert "error:" in result.output
+    assert "错误:" in result.output
     assert "2.63%" in result.output

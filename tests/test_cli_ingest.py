@@ -19,7 +19,9 @@ from assistant.cli import main
 from assistant.config import SAMPLE_NOTICE
 
 DOC_ID = "gaoming-xunshi-zhenggai-2021"
-ENTRY_POINT = Path(sys.executable).with_name("assistant")
+# The module of this checkout (the installed script may belong to another one).
+ENTRY_POINT = [sys.executable, "-m", "assistant.cli"]
+REPO = Path(__file__).resolve().parents[1]
 SMALL_NOTICE = """\
 关于某镇整改情况的通报
 
@@ -39,7 +41,7 @@ def node_ids(home: Path) -> list[str]:
 
 
 def test_help_lists_the_store_commands(tmp_path):
-    proc = subprocess.run([str(ENTRY_POINT), "--help"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([*ENTRY_POINT, "--help"], capture_output=True, text=True, timeout=60, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     for command in ("ingest", "docs", "remove"):
         assert command in proc.stdout
@@ -50,14 +52,14 @@ def test_help_lists_the_store_commands(tmp_path):
 def test_ingest_docs_remove(writable_home, tmp_path):
     unchanged = run(writable_home, "ingest", str(SAMPLE_NOTICE))
     assert unchanged.exit_code == 0, unchanged.output
-    assert f"{DOC_ID}: unchanged, nothing to do" in unchanged.stdout
+    assert f"{DOC_ID}:已收录过,内容没有变化,无需处理" in unchanged.stdout
 
     small = tmp_path / "town-notice.txt"
     small.write_text(SMALL_NOTICE, encoding="utf-8")
     added = run(writable_home, "ingest", str(small))
     assert added.exit_code == 0, added.output
-    assert "town-notice: added — 4 sections" in added.stdout
-    assert "embedding" in added.stderr  # the progress bar
+    assert "town-notice:已添加 — 4 个章节" in added.stdout
+    assert "嵌入" in added.stderr  # the progress bar
 
     listed = run(writable_home, "docs")
     assert listed.exit_code == 0
@@ -72,18 +74,18 @@ def test_ingest_docs_remove(writable_home, tmp_path):
     assert records[1]["nodes"] == len(Assistant(home=writable_home).store.nodes.get(where={"doc_id": "town-notice"})["ids"])
 
     removed = run(writable_home, "remove", "town-notice")
-    assert removed.exit_code == 0 and "removed town-notice" in removed.stdout
+    assert removed.exit_code == 0 and "已删除 town-notice" in removed.stdout
     assert [r["doc_id"] for r in json.loads(run(writable_home, "docs", "--json").stdout)] == [DOC_ID]
 
     unknown = run(writable_home, "remove", "town-notice")
     assert unknown.exit_code == 1
-    assert unknown.stderr.startswith("error: ") and "town-notice" in unknown.stderr
+    assert unknown.stderr.startswith("错误:") and "town-notice" in unknown.stderr
     assert len(unknown.stderr.strip().splitlines()) == 1
 
 
 def test_docs_on_an_empty_store(tmp_path):
     result = run(tmp_path / "empty-home", "docs")
-    assert result.exit_code == 0 and "no notices ingested yet" in result.stdout
+    assert result.exit_code == 0 and "还没有导入任何通报" in result.stdout
     assert json.loads(run(tmp_path / "empty-home", "docs", "--json").stdout) == []
 
 
@@ -106,7 +108,7 @@ def test_bad_input_prints_one_line_and_exits_non_zero(name, content, reason, wri
     assert result.exit_code == 1
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and name in lines[0] and reason in lines[0], result.stderr
+    assert len(lines) == 1 and lines[0].startswith("错误:") and name in lines[0] and reason in lines[0], result.stderr
     assert node_ids(writable_home) == before
 
 
@@ -118,12 +120,12 @@ def test_entry_point_rejects_a_batch_with_a_bad_file(writable_home, tmp_path):
     folder.mkdir()
     (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     proc = subprocess.run(
-        [str(ENTRY_POINT), "--home", str(writable_home), "ingest", str(good), str(folder)],
-        capture_output=True, text=True, timeout=120,
+        [*ENTRY_POINT, "--home", str(writable_home), "ingest", str(good), str(folder)],
+        capture_output=True, text=True, timeout=120, cwd=REPO,
     )
     assert proc.returncode == 1
     assert proc.stdout == ""
-    assert proc.stderr.strip() == f"error: {folder}: directory holds no notice files (.txt, .md, .html, .htm)"
+    assert proc.stderr.strip().startswith(f"错误:{folder}") and "no notice files" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert node_ids(writable_home) == before
     assert [r.doc_id for r in Assistant(home=writable_home).documents()] == [DOC_ID]
