@@ -161,6 +161,7 @@ def _flat(paths) -> list[Path]:
 def _history(history) -> list[Message]:
     """The last turns of a history, each cut to a bounded length; a QuestionError if it is no list of messages."""
     from assistant.errors import QuestionError
+    from assistant.question import unprintable_removed
 
     if history is None:
         return []
@@ -172,7 +173,7 @@ def _history(history) -> list[Message]:
             raise QuestionError("对话历史中的每条消息必须是 {\"role\": …, \"content\": …} 形式的字典")
         content = message.get("content")
         content = content if isinstance(content, str) else ""  # a message of pictures or nothing says nothing here
-        kept.append({"role": message.get("role"), "content": content[:HISTORY_MESSAGE_CHARS]})
+        kept.append({"role": message.get("role"), "content": unprintable_removed(content[:HISTORY_MESSAGE_CHARS])})
     return kept
 
 

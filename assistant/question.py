@@ -61,13 +61,18 @@ class Question:
         return self.wants in ("money", "percent", "count", "figure", "date", "phone")
 
 
+def unprintable_removed(text: str) -> str:
+    """`text` with control and format characters and lone surrogates turned into spaces."""
+    return _CONTROL.sub(" ", text)
+
+
 def clean(raw: str) -> str:
     """The question as the assistant will read it, or a QuestionError saying why not."""
     if not isinstance(raw, str):
         raise QuestionError("问题必须是文本")
     if len(raw) > 4 * MAX_QUESTION_CHARS:  # refused before any work proportional to its length
         raise QuestionError(f"问题有 {len(raw):,} 个字符,太长了;请控制在 {MAX_QUESTION_CHARS:,} 字以内")
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", raw))
+    text = unicodedata.normalize("NFC", unprintable_removed(raw))
     text = re.sub(r"\s+", " ", text).strip()
     if not text or not re.search(r"\w", text):
         raise QuestionError("问题是空的;请问一个关于通报的问题,例如:2020年全区重点项目完成投资多少?")

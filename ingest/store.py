@@ -244,10 +244,14 @@ class NoticeStore:
             got = self.nodes.get(ids=list(node_ids), include=["documents", "metadatas"])
         return {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
-    def dense_query(self, query):
-        """A llama-index `VectorStoreQuery` against the nodes (callers filter by active version)."""
+    def dense_search(self, embedding: list[float], top_k: int, doc_ids: list[str] | None = None) -> list[tuple[str, dict]]:
+        """The `top_k` nearest nodes as (id, {"text", "metadata"}), nearest first; callers filter by
+        active version. Raw records, not llama-index nodes: rebuilding a node from its JSON is most
+        of a question's CPU time, so callers build only the few they keep."""
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids is not None else None
         with self._guard():
-            return self.vector_store().query(query)
+            got = self.nodes.query(query_embeddings=[embedding], n_results=top_k, where=where, include=["documents", "metadatas"])
+        return [(i, {"text": d, "metadata": m}) for i, d, m in zip(got["ids"][0], got["documents"][0], got["metadatas"][0])]
 
     # -- writing -----------------------------------------------------------------
 

@@ -142,10 +142,8 @@ def test_a_running_assistant_sees_changes_made_by_the_cli(mode, tmp_path, chroma
     assert cli(home, "ingest", str(county), chroma_url=url).returncode == 0
     answer = page.ask("县委追回资金多少?")
     assert "260万元" in answer.text, answer.text
-    from llama_index.core.vector_stores import VectorStoreQuery
-
-    dense = page.store.dense_query(VectorStoreQuery(query_embedding=page.embed_model.get_query_embedding("县委追回资金多少"), similarity_top_k=5))
-    assert any(n.metadata.get("doc_id") == "county" for n in dense.nodes)
+    dense = page.store.dense_search(page.embed_model.get_query_embedding("县委追回资金多少"), 5)
+    assert any(record["metadata"]["doc_id"] == "county" for _, record in dense)
 
     # Removed by another process: never cited again, and the other notice still answers.
     assert cli(home, "remove", "county", chroma_url=url).returncode == 0
