@@ -84,6 +84,22 @@ class _Command(click.Command):
         super().__init__(*args, **kwargs)
 
 
+# Terminal escape sequences (CSI, OSC, and the other ESC forms), then any control or format
+# character left: titles and texts come from files anyone may have written, and must not
+# move the cursor, retitle the window or hide text when printed.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal escapes and control characters (newlines and tabs kept)."""
+    return _UNPRINTABLE.sub("", _ESCAPES.sub("", str(text)))
+
+
+def echo(text: str = "", **kwargs) -> None:
+    click.echo(printable(text), **kwargs)
+
+
 class _Group(click.Group):
     """Turns the errors a user can cause into one Chinese line and a non-zero exit, never a traceback."""
 
@@ -122,10 +138,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AssistantError as exc:
-            click.echo(f"错误:{exc}", err=True)
+            echo(f"错误:{' '.join(str(exc).split())}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("已中断", err=True)
+            echo("已中断", err=True)
             ctx.exit(130)
 
 
@@ -172,14 +188,16 @@ def main(ctx, home):
 
 @_command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="用这个文件替换编号相同的已导入通报(默认:内容不同的通报另存一份,不覆盖)。")
 @click.pass_context
-def ingest(ctx, paths):
-    """导入通报文件(.txt .md .html;UTF-8 或 GB18030)或装有通报的文件夹。"""
+def ingest(ctx, paths, replace):
+    """导入通报文件或装有通报的文件夹(格式见 README:.txt .md .html .docx .pdf,扫描件需 OCR 扩展)。"""
     from assistant.progress import progress_bar
     from assistant.render import report_as_text
 
-    report = _assistant(ctx).ingest(*paths, progress=progress_bar())
-    click.echo(report_as_text(report))
+    report = _assistant(ctx).ingest(*paths, progress=progress_bar(), replace=replace)
+    echo(report_as_text(report))
 
 
 @_command()
@@ -188,21 +206,19 @@ def ingest(ctx, paths):
 def docs(ctx, as_json):
     """列出已导入的通报。"""
     records = _assistant(ctx).documents()
-    if as_json:
+    if as_json:  # JSON escapes control characters itself
         # places and events as lists, not the JSON strings the catalog has to keep them in
         rows = [{**r.to_dict(), "places": [p.__dict__ for p in r.context().places],
                  "events": [e.__dict__ for e in r.context().events]} for r in records]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not records:
-        click.echo("还没有导入任何通报(试试:assistant ingest 文件)")
+        echo("还没有导入任何通报(试试:assistant ingest 文件)")
     for r in records:
-        context = r.context()
-        places = "/".join(p.name for p in context.places)
-        click.echo(
-            f"{r.doc_id}\t{r.short_name or r.title}\t{r.title}\t发文机关:{r.issuer or '-'}\t地点:{places or '-'}"
-            f"\t{r.signed_on or r.published_on}\t{r.sections} 个章节\t{r.nodes} 个段落"
-        )
+        places = "/".join(p.name for p in r.context().places)
+        fields = (r.doc_id, r.short_name or r.title, r.title, f"发文机关:{r.issuer or '-'}", f"地点:{places or '-'}",
+                  r.signed_on or r.published_on, f"{r.sections} 个章节", f"{r.nodes} 个段落")
+        echo("\t".join(printable(f).replace("\t", " ").replace("\n", " ") for f in fields))
 
 
 @_command()
@@ -211,7 +227,7 @@ def docs(ctx, as_json):
 def remove(ctx, doc_id):
     """按编号删除一份已导入的通报(编号见 `assistant docs`)。"""
     record = _assistant(ctx).remove(doc_id)
-    click.echo(f"已删除 {record.doc_id}(《{record.title}》)")
+    echo(f"已删除 {record.doc_id}(《{record.title}》)")
 
 
 @_command()
@@ -233,9 +249,9 @@ def ask(ctx, question, as_json, doc_ids):
         return
     from assistant.render import answer_as_text, answerer_label
 
-    click.echo(answer_as_text(answer))
-    click.echo(f"({answerer_label(answer.answerer)}回答,用时 {answer.elapsed_ms:.0f} 毫秒,"
-               f"连同启动共 {(time.perf_counter() - started):.2f} 秒)", err=True)
+    echo(answer_as_text(answer))
+    echo(f"({answerer_label(answer.answerer)}回答,用时 {answer.elapsed_ms:.0f} 毫秒,"
+         f"连同启动共 {(time.perf_counter() - started):.2f} 秒)", err=True)
 
 
 @_command()
@@ -250,7 +266,7 @@ def chat(ctx, doc_ids):
     bot = _assistant(ctx)
     _ingest_sample(bot)
     conversation = bot.chat(doc_ids=doc_ids or None)
-    click.echo(f"通报问答({answerer_label(bot.answerer_name)})。输入问题;/new 开始新对话,/quit 退出。")
+    echo(f"通报问答({answerer_label(bot.answerer_name)})。输入问题;/new 开始新对话,/quit 退出。")
     while True:
         try:
             question = click.prompt("问", prompt_suffix="> ")
@@ -265,12 +281,12 @@ def chat(ctx, doc_ids):
         try:
             for event in conversation.stream(question):
                 if isinstance(event, Answer):
-                    click.echo("\n")
-                    click.echo(citations_as_text(event) + "\n")
+                    echo("\n")
+                    echo(citations_as_text(event) + "\n")
                 else:
-                    click.echo(event, nl=False)
+                    echo(event, nl=False)
         except AssistantError as exc:
-            click.echo(f"错误:{exc}", err=True)
+            echo(f"错误:{' '.join(str(exc).split())}", err=True)
 
 
 @_command()

@@ -20,8 +20,9 @@ from assistant.config import SAMPLE_NOTICE
 from ingest.readers import suffix_list
 
 DOC_ID = "gaoming-xunshi-zhenggai-2021"
-# `-m` from the repo root runs this checkout's code (the venv's `assistant` script may belong to another).
+# The module of this checkout (the installed script may belong to another one).
 ENTRY_POINT = [sys.executable, "-m", "assistant.cli"]
+REPO = Path(__file__).resolve().parents[1]
 SMALL_NOTICE = """\
 关于某镇整改情况的通报
 
@@ -52,13 +53,13 @@ def test_help_lists_the_store_commands(tmp_path):
 def test_ingest_docs_remove(writable_home, tmp_path):
     unchanged = run(writable_home, "ingest", str(SAMPLE_NOTICE))
     assert unchanged.exit_code == 0, unchanged.output
-    assert f"{DOC_ID}:内容没有变化" in unchanged.stdout
+    assert f"{DOC_ID}:已收录过,内容没有变化,无需处理" in unchanged.stdout
 
     small = tmp_path / "town-notice.txt"
     small.write_text(SMALL_NOTICE, encoding="utf-8")
     added = run(writable_home, "ingest", str(small))
     assert added.exit_code == 0, added.output
-    assert "town-notice:已添加 —— 4 个章节" in added.stdout
+    assert "town-notice:已添加 — 4 个章节" in added.stdout
     assert "向量化《" in added.stderr and "段/s" in added.stderr  # the progress bar
 
     listed = run(writable_home, "docs")
