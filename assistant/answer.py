@@ -65,6 +65,7 @@ class Answer:
     figures: list[str] = field(default_factory=list)  # figures the text states, each in a quote
     unverified_figures: list[str] = field(default_factory=list)  # an LLM's figures no quote holds
     fallback_reason: str = ""  # why the LLM answer was not used, if it was not
+    support: float | None = None  # a figure answer: how much of the question its figure's own words hold (0–1)
     passages: list[Passage] = field(default_factory=list)
     elapsed_ms: float = 0.0
 
@@ -79,6 +80,7 @@ class Answer:
             "figures": list(self.figures),
             "unverified_figures": list(self.unverified_figures),
             "fallback_reason": self.fallback_reason,
+            "support": self.support,
             "passages": [p.to_dict() for p in self.passages],
             "elapsed_ms": round(self.elapsed_ms, 2),
         }

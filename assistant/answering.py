@@ -93,6 +93,7 @@ class Answerer:
             standalone_question=resolved.question,
             figures=draft.figures,
             passages=passages,
+            support=draft.support,
         )
         if turn and draft.found:
             yield from turn.answer(answer)

@@ -53,6 +53,7 @@ class ReaderSettings:
     min_coverage_english: float = 0.2  # English questions reach Chinese sentences through a glossary
     list_floor: float = 0.75  # list questions spend words on the kind of item they want
     local_weight: float = 0.35  # how much the words around a figure weigh against its sentence's
+    min_support: float = 0.0  # a figure whose own words hold less of the question is not its answer
     governor_weight: float = 0.3  # how much the words a fact is the figure of (ingest.facts) weigh
     role_weight: float = 0.3  # a fact whose role (计划/实际, 由/到) is the one asked
     exact_bonus: float = 0.04  # an exact figure is preferred to a hedged one ("超过150亿元")

@@ -78,6 +78,7 @@ class Graded:
     answerer: str = ""
     right_notice: bool | None = None  # None: unanswerable
     wrong_figure_right_sentence: bool = False
+    support: float | None = None  # Answer.support: what the reader's abstention threshold is set against
     failed: list[str] = field(default_factory=list)
 
     @property
@@ -146,6 +147,7 @@ def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_te
         baseline_tokens=sum(count_tokens(t) for t in baseline_texts),
         answerer=answer.answerer,
         right_notice=right_notice,
+        support=getattr(answer, "support", None),
     )
     graded.wrong_figure_right_sentence = (
         graded.confidently_wrong and item.answerable and bool(answer.citations)
@@ -230,6 +232,32 @@ def summarise_baseline(graded: Sequence[Graded], baseline: NaiveBaseline) -> dic
     }
 
 
+SWEEP = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+
+
+def support_sweep(graded: Sequence[Graded]) -> list[dict]:
+    """What each abstention threshold on `Answer.support` would trade (ReaderSettings.min_support):
+    a found figure answer whose support is below it becomes "not stated" — right only where the
+    item is unanswerable. Calibrate on the development sets; the held-out ones only confirm."""
+    rows = []
+    for threshold in SWEEP:
+        right = wrong = abstained_wrongly = 0
+        for g in graded:
+            cut = g.found and g.support is not None and g.support < threshold
+            if cut:
+                right += not g.item.answerable
+                abstained_wrongly += g.item.answerable
+            else:
+                right += g.right if g.found else not g.item.answerable
+                wrong += g.confidently_wrong
+                abstained_wrongly += g.false_abstention
+        answerable = sum(1 for g in graded if g.item.answerable) or 1
+        rows.append({"min_support": threshold, "right": round(right / len(graded), 4) if graded else None,
+                     "confidently_wrong": round(wrong / len(graded), 4) if graded else None,
+                     "false_abstention": round(abstained_wrongly / answerable, 4)})
+    return rows
+
+
 def _set_summary(graded: Sequence[Graded], baseline: NaiveBaseline) -> dict:
     return {**summarise(graded), "baseline": summarise_baseline(graded, baseline)}
 
@@ -269,6 +297,7 @@ def build_report(graded: Sequence[Graded], baseline: NaiveBaseline, answerer: st
         "answered_by": sorted({g.answerer for g in graded}),
         "sets": [_shown_path(p) for p in set_paths],
         "failures": [_failure(g) for g in graded if g.failed],
+        "support_sweep": support_sweep(graded),
     }
 
 
@@ -410,7 +439,10 @@ def format_table(report: dict) -> str:
                   f"(wall p50 {report['wall_ms_p50']:.0f} ms, p95 {report['wall_ms_p95']:.0f} ms)",
               f"confidently wrong: {sum(1 for f in report['failures'] if f['confidently_wrong'])} item(s), of which "
               f"{report['wrong_figure_right_sentence']} the wrong figure of the right sentence",
-              f"failures: {len(report['failures'])} item(s) failed at least one check (listed in the JSON report)"]
+              f"failures: {len(report['failures'])} item(s) failed at least one check (listed in the JSON report)",
+              "abstention threshold (min_support → right / confidently wrong / false abstention): " + "; ".join(
+                  f"{r['min_support']:.2f} → {r['right']:.2f}/{r['confidently_wrong']:.2f}/{r['false_abstention']:.2f}"
+                  for r in report.get("support_sweep", []) if r["right"] is not None)]
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ class Draft:
     found: bool
     citations: list[Citation] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
+    support: float | None = None  # figure answers: how much of what was asked the figure's own words hold
 
 
 class Shelf(Protocol):

@@ -49,6 +49,7 @@ class _Candidate:
     figure: Figure
     score: float
     year_ok: bool
+    support: float  # how much of what the question asks the figure's own words hold (0–1)
 
 
 class FigureKind:
@@ -83,19 +84,25 @@ class FigureKind:
                 span = with_hedge(ss.sentence.text, figure)
                 score = ss.score + settings.local_weight * local + exact
                 year_ok = ss.year_ok
+                support = coverage(evidence.focus_terms, own_words(ss.sentence.text, figure))
                 if fact is not None:
-                    score += settings.governor_weight * governor_fit(evidence.focus_terms, fact)
+                    fit = governor_fit(evidence.focus_terms, fact)
+                    support = max(support, fit)
+                    score += settings.governor_weight * fit
                     score += settings.role_weight * _role_fit(roles, fact.role)
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     year_ok = year_ok or (bool(question.years) and fact_year in question.years)
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
-                candidates.append(_Candidate(ss, span, figure, score if year_ok else score * settings.unmatched_year_penalty, year_ok))
+                score = score if year_ok else score * settings.unmatched_year_penalty
+                candidates.append(_Candidate(ss, span, figure, score, year_ok, support))
         if not candidates:
             return evidence.abstain()
         candidates.sort(key=lambda c: c.score, reverse=True)
         best = candidates[0]
-        if not evidence.answers(best.scored, year_ok=best.year_ok):
+        if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < settings.min_support:
+            # The best sentence may be about the question, but its figure is not the figure of
+            # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
             return evidence.abstain()
         if evidence.several_notices:
             across = _per_notice(evidence, best, candidates)
@@ -116,7 +123,7 @@ class FigureKind:
             )
             citations.append(cite(rs))
             figures.append(rival.span)
-        return Draft(text, True, citations, figures)
+        return Draft(text, True, citations, figures, support=best.support)
 
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
         if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
@@ -173,6 +180,18 @@ def _rival(best: _Candidate, candidates: list[_Candidate], settings) -> _Candida
                 and other.score >= settings.rival_score * best.score):
             return other
     return None
+
+
+_SCOPE_START = re.compile(r"其中|分别|[;；。]")
+
+
+def own_words(text: str, figure: Figure) -> str:
+    """The words a figure is stated under: since the last 其中 / 分别 / clause stop before it (the
+    subject of "其中16个市级重点项目…118.3%" is 市级重点项目, not the sentence's), and for a count
+    the noun right after it (665个村(居)民小组)."""
+    start = max((m.end() for m in _SCOPE_START.finditer(text, 0, figure.start)), default=0)
+    after = re.split(r"[,，;；。、]", text[figure.end :], maxsplit=1)[0][:12] if figure.kind == "count" else ""
+    return text[start : figure.start] + " " + after
 
 
 def governor_fit(terms: Terms, fact: Fact) -> float:
@@ -252,6 +271,7 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
     near_right = re.split(r"[,，。;；]", text[figure.end : right_edge])[0][:12]
     right_weight = 0.9 if figure.kind == "count" else 0.4
     score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
+    score += 0.35 * coverage(terms, own_words(text, figure))
     if question.predicate and question.predicate in near_left:
         score += 0.6
     if question.counted and question.kind == AskKind.COUNT:
