@@ -302,7 +302,7 @@ def test_huge_question_is_refused_with_a_clear_message(bot):
     with pytest.raises(QuestionError) as raised:
         bot.ask("重点项目完成投资多少" * 10_000)
     message = str(raised.value)
-    assert "100,000" in message and "long" in message
+    assert "100,000" in message and "太长" in message
 
 
 def test_control_characters_are_stripped(bot):
