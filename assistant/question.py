@@ -114,8 +114,8 @@ def analyse(text: str) -> Question:
     counted = _COUNTED.search(text) or _COUNTED_BEFORE.search(text)
     given = [f for f in find_figures(text) if f.kind not in ("year",)]
     unit = count.group("unit") if count and count.group("unit") != "年" else ""
-    if unit == "个" and text[count.end() : count.end() + 1] in words("measure_words"):
-        unit = text[count.end()]  # "几个人": people are counted in 人, not 个
+    if unit == "个" and text[count.end() : count.end() + 1] == "人":
+        unit = "人"  # "几个人": people are counted in 人, not 个 (but "几个村" counts villages in 个)
     return Question(
         text=text,
         unit=unit,
