@@ -10,8 +10,11 @@ section path. The usual one (公文四级):
     level 4   1. / 1、 / 1.    → "1."
     items     一是…  (1) ⑴ ①
 
-and others for 第一章/第一节/第一条, for notices numbered 1. › ⑴ › ①, and for headings a file
-marks by style (`# 标题` from Markdown or Word heading styles). Which grammar a notice
+its extension 公文六级, where (1) / ⑴ → "(1)" and ① → "①" are levels 5 and 6, and others for
+第一章/第一节/第一条, for notices numbered 1. › ⑴ › ①, and for headings a file marks by style
+(`# 标题` from Markdown or Word heading styles). A parenthesised or circled number heads a
+section only where the items of its run each open their own line: `（1）…。（2）…。` inside
+one paragraph is a run of items, whatever the grammar. Which grammar a notice
 uses is voted on, as RAGFlow's `bullets_category` does: each grammar parses the notice's
 lines, and the one under which the most headings are numbered without gaps (1, 2, 3
 under each parent) wins; ties go to the grammar listed first, the usual one.
@@ -56,6 +59,9 @@ class _Marker:
     pattern: re.Pattern[str]
     label: str
     unlabelled: bool
+    # For a number that heads a section only when its run's items open their own lines:
+    # the same number form found anywhere in a paragraph, to see whether the run goes on there.
+    run: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,12 @@ def _expand(pattern: str) -> str:
 def grammars() -> tuple[Grammar, ...]:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     markers = {
-        name: _Marker(re.compile(_expand(spec["pattern"])), spec.get("label", ""), bool(spec.get("unlabelled")))
+        name: _Marker(
+            re.compile(_expand(spec["pattern"])),
+            spec.get("label", ""),
+            bool(spec.get("unlabelled")),
+            re.compile(_expand(spec["pattern"]).removeprefix("^")) if spec.get("own_lines") else None,
+        )
         for name, spec in data["markers"].items()
     }
     labelled = tuple(m for m in markers.values() if not m.unlabelled)
@@ -137,6 +148,8 @@ def match_heading(paragraph: str, offset: int = 0, grammar: Grammar | None = Non
                     continue
                 num = found.group("num")
                 number = ordinal(num)
+                if marker.run and _run_goes_on(marker.run, stripped, found.end(), number):
+                    continue
                 label = marker.label.format(num=num, n=number)
                 title, title_end = _title_after(stripped, found.end())
             if not label:
@@ -145,6 +158,11 @@ def match_heading(paragraph: str, offset: int = 0, grammar: Grammar | None = Non
             start = offset + len(paragraph) - len(paragraph.lstrip())
             return Heading(level, label, title, start, offset + lead + title_end, offset + len(paragraph), number)
     return None
+
+
+def _run_goes_on(run: re.Pattern[str], paragraph: str, pos: int, number: int) -> bool:
+    """Whether the paragraph itself holds the next number of the run it opens (`（1）…（2）…`)."""
+    return any(ordinal(found.group("num")) == number + 1 for found in run.finditer(paragraph, pos))
 
 
 def choose_grammar(lines: list[tuple[int, str]]) -> Grammar:

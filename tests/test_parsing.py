@@ -19,7 +19,7 @@ from assistant.config import REPO_ROOT, SAMPLE_NOTICE
 from ingest.chunking import NoticeNodeParser, count_tokens, node_section
 from ingest.headings import match_heading
 from ingest.notice import read_notice
-from ingest.sections import parse_sections
+from ingest.sections import outline, parse_sections
 
 DOC_ID = "gaoming-xunshi-zhenggai-2021"
 ZH_NUMBERS = "一二三四五六七八九十"
@@ -353,6 +353,38 @@ def test_synthetic_notice_paths_with_skipped_levels():
     assert spans[()] == "关于某县巡察整改情况的通报\n\n根据市委统一部署，现将整改情况通报如下。"
     assert spans[("一", "(二)")] == "（二）压实责任\n各单位逐项对账销号。"
     assert SYNTHETIC[sections[2].body_start : sections[2].end] == "县委成立整改工作领导小组，召开专题会议5次。"
+
+
+# `（1）` or `①` heads a section only where each item of its run opens its own line.
+RUNS = """\
+一、整改落实
+（一）关于项目推进的问题
+1.针对投资进度慢问题
+（1）强化调度。召开调度会12次。
+（2）加快进度。完成投资49.36亿元。①产业项目31.82亿元；②民生项目10.27亿元。
+2.针对审批慢问题
+（1）压缩时限。审批时限压至45日。（2）整治乱收费。清退86.3万元。
+⑴开展检查。检查单位63家。⑵约谈4人。
+"""
+
+
+def test_parenthesised_numbers_head_sections_only_when_their_run_opens_lines():
+    sections = parse_sections(RUNS)
+    assert [s.labels for s in sections] == [
+        ("一",), ("一", "(一)"), ("一", "(一)", "1."), ("一", "(一)", "1.", "(1)"), ("一", "(一)", "1.", "(2)"),
+        ("一", "(一)", "2."),
+    ]
+    assert sections[4].title == "加快进度"
+    outline_of = outline(RUNS)
+    items = {tuple(s["labels"]): [label for label, _ in s["items"]] for s in outline_of["sections"]}
+    # Runs inside one paragraph stay items of the section they lie in, whichever form they take.
+    assert items[("一", "(一)", "2.")] == ["(1)", "(2)", "(1)", "(2)"]
+    assert items[("一", "(一)", "1.", "(2)")] == ["①", "②"]
+    assert outline_of["grammar"] == "公文六级"
+    # A run of one paragraph each, but inside a notice of the usual grammar, is no heading either
+    # when it goes on inline (the bundled notice's shape): the 公文四级 parse is unchanged.
+    usual = "一、整改情况\n1.针对问题。\n（1）完善制度。出台办法3项。（2）加强督查。开展督查4轮。\n"
+    assert [s.labels for s in parse_sections(usual)] == [("一",), ("一", "1.")]
 
 
 MARKDOWN = """\
