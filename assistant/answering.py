@@ -20,7 +20,7 @@ from assistant.answer import Answer, Passage, text_chunks
 from assistant.config import Settings
 from assistant.evidence import ScoredSentence, Sentence, question_terms, score_sentences, split_sentences
 from assistant.figures import find_figures, normalize
-from assistant.followup import Resolved, resolve
+from assistant.followup import Resolved, has_own_subject, resolve
 from assistant.kinds.base import Draft, Evidence, silence
 from assistant.lexicon import chinese_keywords, synonyms_in, with_whole_verbs
 from assistant.llm_answer import LLMAnswerer, LLMTurn
@@ -57,12 +57,14 @@ class Answerer:
         text = clean(raw_question)
         turn = self.llm.turn() if self.llm else None  # the LLM's deadline counts from the question
         resolved = self._resolve(text, history, turn)
-        question = _analyse(resolved, text)
         scope = self._scope(resolved, doc_ids)
         # The places have chosen the notices; in a sentence they are never written (全区), so as
-        # words to match they would only count against the right sentence.
-        query = _without(resolved.question, scope.places)
-        resolved = replace(resolved, question=query, focus=_without(resolved.focus, scope.places))
+        # words to match they would only count against the right sentence — the topic's place
+        # as well ("那XX县呢?" after a question about another county).
+        places = tuple(dict.fromkeys(scope.places + scope_of(resolved.question, self.store.documents(), None).places))
+        query = _without(resolved.question, places)
+        resolved = replace(resolved, question=query, focus=_without(resolved.focus, places))
+        question = _analyse(resolved, text)
         if question.english:
             query = f"{query} {chinese_keywords(query)}"
         # The search also looks for the notices' words for what the question says otherwise.
@@ -210,7 +212,10 @@ def _analyse(resolved: Resolved, original: str) -> Question:
         previous = _classified(resolved.previous_question, resolved) if resolved.previous_question else whole
         asked = previous if previous.kind != AskKind.PASSAGE else whole
     return replace(
+        # A follow-up that names its own thing asks in its own measure word ("发现的问题呢?" after
+        # "多少次" asks for 起); one that only changes the place or year asks as before.
         asked, text=resolved.question, years=focus.years or whole.years, english=english,
+        unit=focus.unit if has_own_subject(resolved.focus) else asked.unit,
         given_figures=focus.given_figures, given_values=focus.given_values, counted=focus.counted or asked.counted,
     )
 

@@ -190,7 +190,7 @@ def own_words(text: str, figure: Figure) -> str:
     subject of "其中16个市级重点项目…118.3%" is 市级重点项目, not the sentence's), and for a count
     the noun right after it (665个村(居)民小组)."""
     start = max((m.end() for m in _SCOPE_START.finditer(text, 0, figure.start)), default=0)
-    after = re.split(r"[,，;；。、]", text[figure.end :], maxsplit=1)[0][:12] if figure.kind == "count" else ""
+    after = re.split(r"[,，;；。、]", text[figure.end :], maxsplit=1)[0][:24] if figure.kind == "count" else ""
     return text[start : figure.start] + " " + after
 
 
