@@ -89,6 +89,8 @@ class FigureKind:
                     fit = governor_fit(evidence.focus_terms, fact)
                     support = max(support, fit)
                     score += settings.governor_weight * fit
+                    if question.predicate and question.predicate in fact.governor:
+                        score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
                     score += settings.role_weight * _role_fit(roles, fact.role)
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     year_ok = year_ok or (bool(question.years) and fact_year in question.years)
@@ -190,7 +192,7 @@ def own_words(text: str, figure: Figure) -> str:
     subject of "其中16个市级重点项目…118.3%" is 市级重点项目, not the sentence's), and for a count
     the noun right after it (665个村(居)民小组)."""
     start = max((m.end() for m in _SCOPE_START.finditer(text, 0, figure.start)), default=0)
-    after = re.split(r"[,，;；。、]", text[figure.end :], maxsplit=1)[0][:24] if figure.kind == "count" else ""
+    after = re.split(r"[,，;；。、]|\d", text[figure.end :], maxsplit=1)[0][:24] if figure.kind == "count" else ""
     return text[start : figure.start] + " " + after
 
 
@@ -276,7 +278,8 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
         score += 0.6
     if question.counted and question.kind == AskKind.COUNT:
         # "665个村(居)民小组": a noun right after the figure is what it counts; "走访群众8654人,": else the one before.
-        after = re.split(r"[,，;；。]", text[figure.end :])[0][:16]
+        # Never past the next figure: in "3个方面44个具体问题" 具体问题 is what 44个 counts.
+        after = re.split(r"[,，;；。]", text[figure.end : right_edge])[0][:16]
         side = after if re.search(r"[\u4e00-\u9fff]", after) else text[max(0, figure.start - 10) : figure.start]
         if question.counted in side:
             score += 0.5
