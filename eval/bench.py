@@ -507,7 +507,7 @@ def places_table(growth: Sequence[dict]) -> str:
         figure = "-" if p["right_figure_rate"] is None else f"{p['right_figure_rate']:.3f}"
         verdict = "ok" if p["silent_other_figure"] == 0 else "MISSED (must be 0)"
         lines.append(f"{g['notices']:>8}{p['questions']:>7}{p['answer_p50_ms']:>9.1f}{p['answer_p95_ms']:>9.1f}"
-                     f"{rate + ' (' + str(p['right_notice']) + '/' + str(p['cited']) + ')':>14}{figure:>14}"
+                     f"{rate + ' (' + str(p['right_notice']) + '/' + str(p['cited']) + ')':>18}{figure:>14}"
                      f"{p['silent']:>8}{p['silent_found']:>14}{str(p['silent_other_figure']) + ' ' + verdict:>21}")
     lines.append("right notice = top citation is the asked place's notice (of cited answers); "
                  "right figure = found with the notice's own figure (of stated metrics)")
