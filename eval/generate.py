@@ -1,4 +1,4 @@
-"""Generated notices of this genre, for the growth benchmark.
+"""Generated notices of this genre, for the growth benchmark and its right-notice rate.
 
 A generated notice recombines the sections of real ones (the bundled notice, and
 eval/notices/*.txt when present): each part 一、二、三、 comes from one source,
@@ -9,15 +9,27 @@ redrawn, amounts and counts scaled), and the title and signature name an invente
 place, so no two notices are alike. The text is synthetic: it is for timing the
 store and the retrieval at scale, not for reading.
 
+The corpus has the collisions of a real series: every notice is about a place of its
+own (no two share one) and the place is named only in the title, the opening and the
+signature. The body's mentions of its source's places become the unit's own words
+(区委, 全区). One sentence of a shared template, under the first part, states a few
+metrics (`METRICS`) with the notice's own figures, and says "全区"/"全县", never the
+place. Each notice is silent on some of them, as real ones are on what others state.
+What each notice states is recorded (`GeneratedNotice.metrics`, and `truth.json`
+beside the files), so the bench can tell whether an answer came from the right notice.
+
     python -m eval.generate --count 100 --out /tmp/corpus [--seed 0]
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from collections.abc import Callable
 
 import click
 
@@ -39,8 +51,34 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d])")
 _ITEM_MARK = re.compile(r"[(\uff08]\d{1,2}[)\uff09]")
 _SIGNATURE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
-_PLACE_HEADS = "澜岚琅沅汐澄翠珑湄溆"
-_PLACE_TAILS = "川溪岭泽湾源岗坪浦屿"
+# Place names: 30 x 40 county stems (each notice gets one no other notice has) under a few cities.
+_PLACE_HEADS = "澜岚琅沅汐澄翠珑湄溆芷蘅莳苒蔚筠瑶琮璟珂枫棠桐楠柘梓榆槐桦椿"
+_PLACE_TAILS = "川溪岭泽湾源岗坪浦屿洲渚汀滨塘潭峪峰冈埠陂圩垭坳埇墩堡寨渡津澳沚涧漪湖滩矶沔汭洑"
+_CITIES = ("鸾江", "霁山", "栾阳", "邬城", "峄平", "邰州", "汝宁", "郗原")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure of the shared template: how the sentence states it, and how a question names it."""
+
+    key: str
+    clause: str  # with {figure}
+    name: str  # what a question asks for
+    unit: str
+    low: float
+    high: float
+    decimals: int = 0
+
+
+# Names no source notice uses, so the only sentence that states one is the template's.
+METRICS = (
+    Metric("petitions", "全{area}共受理群众信访举报{figure}", "受理群众信访举报", "件", 120, 980),
+    Metric("recovered", "追缴违纪违法资金{figure}", "追缴违纪违法资金", "万元", 100, 999, 1),
+    Metric("trained", "培训基层党务工作者{figure}", "培训基层党务工作者", "人次", 300, 4800),
+    Metric("satisfaction", "群众满意度达到{figure}", "群众满意度", "%", 85, 99.9, 1),
+)
+_SILENT = 0.25  # the chance a notice does not state a metric
+TRUTH_FILE = "truth.json"
 
 # How much of a part's sections a generated notice keeps, by level of the section.
 _KEEP = {1: 0.75, 2: 0.8, 3: 0.85}
@@ -60,6 +98,16 @@ class Block:
 class Source:
     preamble: list[str]  # paragraphs between the title and the first part
     parts: list[Block]  # the level-1 parts (一、二、三、)
+    places: tuple[tuple[str, str], ...] = ()  # (name, short form) of the places it is about
+
+
+@dataclass(frozen=True)
+class GeneratedNotice:
+    text: str
+    place: str  # the county-level place the notice is about: 岚溪区
+    city: str  # 鸾江市
+    year: int
+    metrics: dict[str, str | None]  # METRICS key -> the figure as written ("356件"), None where silent
 
 
 def outline(text: str) -> Source:
@@ -90,7 +138,21 @@ def _drop_signature(last: Block) -> None:
 
 def load_sources(extra_dir: Path = REPO_ROOT / "eval" / "notices") -> list[Source]:
     paths = [SAMPLE_NOTICE, *sorted(extra_dir.glob("*.txt"))]
-    return [outline(read_notice(p).text) for p in paths]
+    sources = []
+    for path in paths:
+        notice = read_notice(path)
+        source = outline(notice.text)
+        places = tuple((p.name, p.short) for p in notice.context.places)
+        sources.append(Source(source.preamble, source.parts, places))
+    return sources
+
+
+def place_names(sources: list[Source], seed: int) -> list[str]:
+    """County stems in a fixed shuffled order, none of them a source's place."""
+    taken = {short for s in sources for _, short in s.places}
+    stems = [h + t for h in _PLACE_HEADS for t in _PLACE_TAILS if h + t not in taken]
+    random.Random(f"{seed}:places").shuffle(stems)
+    return stems
 
 
 class NoticeGenerator:
@@ -101,49 +163,104 @@ class NoticeGenerator:
             raise ValueError("no source notices to recombine")
         self.sources = sources
         self.seed = seed
+        self.stems = place_names(sources, seed)
+        # Every source's places, longest first (高明区 before 高明), a run of them (佛山市高明区) as one.
+        words = sorted({w for s in sources for pair in s.places for w in pair if len(w) >= 2}, key=len, reverse=True)
+        alternatives = "|".join(map(re.escape, words)) or "(?!)"
+        self._foreign = re.compile(rf"(?P<names>(?:{alternatives})+)(?P<party>委)?")
 
-    def notice(self, index: int) -> str:
+    def notice(self, index: int) -> GeneratedNotice:
+        if index >= len(self.stems):
+            raise ValueError(f"at most {len(self.stems)} notices, each about a place of its own")
         rng = random.Random(f"{self.seed}:{index}")
         year_shift = rng.choice([-4, -3, -2, -1, 1, 2, 3])
-        place = rng.choice(_PLACE_HEADS) + rng.choice(_PLACE_TAILS)
-        county = rng.choice(_PLACE_HEADS) + rng.choice(_PLACE_TAILS)
         unit, kind = rng.choice([("区委", "巡视"), ("县委", "巡察"), ("区委", "巡察"), ("县委", "巡视")])
-        issuer = f"中共{place}市{county}{unit}"
+        area = unit[0]
+        city = rng.choice(_CITIES) + "市"
+        place = self.stems[index] + area
+        issuer = f"中共{city}{place}{unit[1:]}"
         title = f"{issuer}关于{kind}整改进展情况的通报"
+
+        def own(line: str, opening: bool) -> str:
+            return self._localise(perturb(line, rng, year_shift), area, f"{city}{place}" if opening else "")
 
         preamble = rng.choice([s.preamble for s in self.sources if s.preamble] or [[]])
         parts_count = max(len(s.parts) for s in self.sources)
-        body: list[str] = [perturb(line, rng, year_shift) for line in preamble]
+        body: list[str] = [own(line, True) for line in preamble]
+        metrics, sentence = self._template(rng, area)
         number = 0
         for position in range(parts_count):
             owners = [s for s in self.sources if len(s.parts) > position]
             part = rng.choice(owners).parts[position]
             donors = [s.parts[position] for s in owners if s.parts[position] is not part]
             number += 1
-            body.extend(self._render(part, number, rng, year_shift, donors))
+            lines = self._render(part, number, lambda line: own(line, False), rng, donors)
+            if number == 1 and sentence:  # after the first part's heading and its first paragraph
+                lines.insert(min(2, len(lines)), sentence)
+            body.extend(lines)
         year = 2021 + year_shift
         signature = [issuer, f"{year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"]
-        return "\n\n".join([title, *body, *signature]) + "\n"
+        text = "\n\n".join([title, *body, *signature]) + "\n"
+        return GeneratedNotice(text, place, city, year, metrics)
 
-    def _render(self, block: Block, number: int, rng: random.Random, year_shift: int, donors: list[Block]) -> list[str]:
-        heading = relabel(perturb(block.lines[0], rng, year_shift), block.level, number)
-        lines = [heading, *(perturb(line, rng, year_shift) for line in block.lines[1:])]
+    def _localise(self, line: str, area: str, opening_place: str) -> str:
+        """A source's places become this notice's: its own name in the opening, the unit's words elsewhere."""
+        def replace(found: re.Match[str]) -> str:
+            if opening_place:
+                return opening_place + (found.group("party") or "")
+            if found.group("party"):  # 佛山市高明区委 → 区委, 佛山市委 → 市委
+                suffix = found.group("names")[-1]
+                return (area if suffix in "区县" else suffix) + "委"
+            return f"全{area}"  # 高明区 / 高明 → 全区
+
+        line = self._foreign.sub(replace, line)
+        other = "县" if area == "区" else "区"
+        return line.replace(f"全{other}", f"全{area}").replace(f"{other}委", f"{area}委")
+    def _template(self, rng: random.Random, area: str) -> tuple[dict[str, str | None], str]:
+        """The shared sentence with this notice's figures; the metrics it is silent on are left out."""
+        metrics: dict[str, str | None] = {}
+        clauses = []
+        for metric in METRICS:
+            value = round(rng.uniform(metric.low, metric.high), metric.decimals)
+            figure = (f"{value:.{metric.decimals}f}" if metric.decimals else str(int(value))) + metric.unit
+            stated = rng.random() >= _SILENT
+            metrics[metric.key] = figure if stated else None
+            if stated:
+                clauses.append(metric.clause.format(area=area, figure=figure))
+        if not clauses:
+            return metrics, ""
+        if not clauses[0].startswith("全"):
+            clauses[0] = f"全{area}" + clauses[0]
+        return metrics, "今年以来," + ",".join(clauses) + "。"
+
+    def _render(self, block: Block, number: int, own: Callable[[str], str], rng: random.Random, donors: list[Block]) -> list[str]:
+        heading = relabel(own(block.lines[0]), block.level, number)
+        lines = [heading, *(own(line) for line in block.lines[1:])]
         children = [c for c in block.children if rng.random() < _KEEP.get(c.level, 1.0)] or block.children[:1]
         level = block.children[0].level if block.children else None
         for donor in donors:
             children += [c for c in donor.children if c.level == level and rng.random() < _BORROW / 2]
         for i, child in enumerate(children, start=1):
-            lines.extend(self._render(child, i, rng, year_shift, []))
+            lines.extend(self._render(child, i, own, rng, []))
         return lines
 
     def write(self, count: int, out: Path) -> list[Path]:
+        """COUNT notices as generated-NNNN.txt, and truth.json: each file's place, year and metric figures."""
         out.mkdir(parents=True, exist_ok=True)
-        paths = []
+        paths, truth = [], {}
         for i in range(count):
+            notice = self.notice(i)
             path = out / f"generated-{i:04d}.txt"
-            path.write_text(self.notice(i), encoding="utf-8")
+            path.write_text(notice.text, encoding="utf-8")
             paths.append(path)
+            truth[path.name] = {k: v for k, v in asdict(notice).items() if k != "text"}
+        (out / TRUTH_FILE).write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return paths
+
+
+def read_truth(folder: Path) -> dict[str, dict]:
+    """What `write` recorded, by file name."""
+    return json.loads((folder / TRUTH_FILE).read_text(encoding="utf-8"))
 
 
 def relabel(line: str, level: int, number: int) -> str:

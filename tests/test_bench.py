@@ -13,23 +13,28 @@ from pathlib import Path
 
 import pytest
 
-from eval.generate import NoticeGenerator, chinese_numeral, load_sources, perturb, relabel
+from assistant.config import REPO_ROOT
+from eval.generate import METRICS, NoticeGenerator, chinese_numeral, load_sources, perturb, read_truth, relabel
 from ingest.notice import read_notice
 from ingest.sections import parse_sections
 
 ONE_NOTICE_FIGURES = {
     "ingest.cold_s", "ingest.embed_passages_per_s", "ingest.reingest_s", "answer.p50_ms", "answer.p95_ms",
-    "memory.peak_rss_mb", "cli.ask_cold_s", "cli.reingest_cold_s",
+    "memory.peak_rss_mb", "cli.ask_cold_s", "cli.reingest_cold_s", "ingest.ms_per_passage",
+    "ingest.ms_per_passage_without_model",
 }
-TARGETED = {"ingest.reingest_s", "answer.p50_ms", "memory.peak_rss_mb", "cli.ask_cold_s", "cli.reingest_cold_s"}
+TARGETED = {
+    "ingest.reingest_s", "answer.p50_ms", "answer.p95_ms", "memory.peak_rss_mb", "cli.ask_cold_s",
+    "cli.reingest_cold_s", "ingest.ms_per_passage",
+}
 
 
 @pytest.fixture(scope="module")
 def quick_bench(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("assistant")), "bench", "--quick", "--out", str(out)],
-        capture_output=True, text=True, timeout=900,
+        [sys.executable, "-m", "assistant.cli", "bench", "--quick", "--out", str(out)],
+        capture_output=True, text=True, timeout=900, cwd=REPO_ROOT,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return out, done.stdout, json.loads((out / "bench.json").read_text(encoding="utf-8"))
@@ -67,6 +72,19 @@ def test_quick_bench_measures_growth_in_both_stores_with_labelled_vectors(quick_
     assert points[(10, "embedded", "synthetic")]["nodes"] == points[(10, "server", "synthetic")]["nodes"]
     assert points[(1, "embedded", "synthetic")]["nodes"] == points[(1, "embedded", "real")]["nodes"]
     assert "synthetic" in report["vectors_note"] and "synthetic =" in stdout
+
+
+def test_quick_bench_asks_each_place_its_metrics_and_counts_the_right_notice(quick_bench):
+    _, stdout, report = quick_bench
+    asked = {(g["notices"], g["mode"], g["vectors"]): g["places"] for g in report["growth"]}
+    assert {k for k, v in asked.items() if v} == {(1, "embedded", "synthetic"), (10, "embedded", "synthetic")}
+    places = asked[(10, "embedded", "synthetic")]
+    assert places["notices_asked"] == 10 and places["questions"] == 10 * len(METRICS)
+    assert places["stated"] + places["silent"] == places["questions"] and places["silent"] > 0
+    assert 0 <= places["right_notice"] <= places["cited"] <= places["questions"]
+    assert places["right_notice_rate"] == round(places["right_notice"] / places["cited"], 4)
+    assert 0 <= places["silent_other_figure"] <= places["silent_found"] <= places["silent"]
+    assert places["answer_p50_ms"] > 0 and "right notice" in stdout
 
 
 def test_quick_bench_draws_its_plot(quick_bench):
@@ -108,6 +126,38 @@ def test_generated_notices_read_as_notices_with_a_well_numbered_outline(sources,
         for parent, labels in children.items():
             expected = [_label(n, labels[0]) for n in range(1, len(labels) + 1)]
             assert labels == expected, (path.name, parent)
+
+
+def test_generated_notices_are_a_series_each_about_a_place_of_its_own(sources, tmp_path):
+    paths = NoticeGenerator(sources, seed=0).write(40, tmp_path)
+    truth = read_truth(tmp_path)
+    assert set(truth) == {p.name for p in paths}
+    assert len({t["place"] for t in truth.values()}) == 40
+    source_places = {short for s in sources for _, short in s.places}
+    silent = stated = 0
+    for path in paths:
+        facts = truth[path.name]
+        notice = read_notice(path)
+        assert facts["place"] in [p.name for p in notice.context.places]
+        body = notice.text.split("\n")
+        opening_ends = next(i for i, line in enumerate(body) if line.startswith("一、"))
+        # Named in the title, the opening and the signature only; never a source's own place.
+        assert not any(facts["place"] in line for line in body[opening_ends:-3]), path.name
+        assert not any(short in notice.text for short in source_places), path.name
+        [sentence] = [line for line in body if line.startswith("今年以来,全")] or [""]
+        for metric in METRICS:
+            figure = facts["metrics"][metric.key]
+            if figure is None:
+                silent += 1
+                assert metric.name not in notice.text
+            else:
+                stated += 1
+                assert metric.name in sentence and figure in sentence
+        assert sentence.startswith(f"今年以来,全{facts['place'][-1]}") or sentence == ""
+    assert silent and stated > silent
+    # The same metric, different figures from place to place.
+    figures = [t["metrics"]["petitions"] for t in truth.values() if t["metrics"]["petitions"]]
+    assert len(set(figures)) > len(figures) * 0.8
 
 
 def _label(n: int, sibling: str) -> str:
