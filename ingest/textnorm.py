@@ -19,11 +19,22 @@ def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+class _Folding(dict):
+    """code point → its NFKC folding, filled as characters are met (str.translate asks it per character)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold(chr(code))
+        return folded
+
+
+_FOLDING = _Folding()
+
+
 def normalize(text: str) -> str:
     """Character-by-character NFKC: the same folding `normalize_with_map` does, without the map."""
     if text.isascii():
         return text
-    return text.translate({ord(c): _fold(c) for c in set(text)})
+    return text.translate(_FOLDING)
 
 
 @dataclass(frozen=True)
