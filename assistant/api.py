@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from assistant.answer import Answer
@@ -12,6 +12,11 @@ from ingest.pipeline import IngestReport, ProgressHook
 from ingest.store import NoticeRecord
 
 Message = dict  # {"role": "user" | "assistant", "content": str}
+
+# What is read of a conversation's history: follow-ups lean on the last turns only, and the
+# rules that resolve them are linear in what they read, so a huge message costs no more than this.
+HISTORY_MESSAGES = 12
+HISTORY_MESSAGE_CHARS = 4000
 
 
 class Assistant:
@@ -48,14 +53,26 @@ class Assistant:
             self._embed_model = make_embed_model(self.settings.embedding, self.settings.embedding_cache_path)
         return self._embed_model
 
-    def ingest(self, *paths: str | Path, progress: ProgressHook | None = None) -> IngestReport:
-        """Ingest notice files or folders; unchanged files cost nothing, changed ones are replaced."""
+    def ingest(self, *paths: str | Path, progress: ProgressHook | None = None, replace: bool = False) -> IngestReport:
+        """Ingest notice files or folders. A file whose text is stored already costs nothing; a
+        different notice whose file name gives a taken id is added beside it (see `name_clashes`),
+        unless `replace`, when it takes that notice's place; the report says which it replaced."""
         from ingest.pipeline import ingest
 
-        flat: list[Path] = []
-        for p in paths:
-            flat.extend(Path(x) for x in ([p] if isinstance(p, (str, Path)) else p))
-        return ingest(self.store, lambda: self.embed_model, flat, self.settings.chunk_tokens, progress)
+        return ingest(self.store, lambda: self.embed_model, _flat(paths), self.settings.chunk_tokens, progress, replace)
+
+    def name_clashes(self, *paths: str | Path) -> list[tuple[str, NoticeRecord]]:
+        """(file, stored notice) for each file that `ingest(..., replace=True)` would put in the
+        place of a different stored notice: what a surface asks the user to confirm."""
+        from ingest.pipeline import place, read_all
+
+        self.store.documents(refresh=True)
+        clashes = []
+        for notice in read_all(_flat(paths)):
+            _, replaced, _ = place(self.store, notice, replace=True)
+            if replaced is not None:
+                clashes.append((notice.source_path, replaced))
+        return clashes
 
     def ingest_sample_if_empty(self, progress: ProgressHook | None = None) -> IngestReport | None:
         """The bundled notice, so that a fresh install has something to answer from."""
@@ -108,6 +125,9 @@ class Assistant:
         from assistant.question import clean
 
         clean(question)  # a question that cannot be asked fails before the store is opened
+        history = _history(history)
+        doc_ids = _doc_ids(doc_ids)
+        self.store.sync()  # another process may have added, replaced or removed notices
         if doc_ids:
             known = {record.doc_id for record in self.store.documents()}
             for doc_id in doc_ids:
@@ -116,7 +136,7 @@ class Assistant:
 
                     raise UnknownDocumentError(doc_id)
         final = None
-        for event in self.answerer.stream(question, list(history or []), set(doc_ids) if doc_ids else None):
+        for event in self.answerer.stream(question, history, set(doc_ids) if doc_ids else None):
             if isinstance(event, Answer):
                 final = event
             else:
@@ -132,6 +152,48 @@ class Assistant:
 
     def chat(self, doc_ids: Sequence[str] | None = None) -> "Conversation":
         return Conversation(self, doc_ids)
+
+
+def _flat(paths) -> list[Path]:
+    flat: list[Path] = []
+    for p in paths:
+        flat.extend(Path(x) for x in ([p] if isinstance(p, (str, Path)) else p))
+    return flat
+
+
+def _history(history) -> list[Message]:
+    """The last turns of a history, each cut to a bounded length; a QuestionError if it is no list of messages."""
+    from assistant.errors import QuestionError
+    from assistant.question import unprintable_removed
+
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, dict)) or not isinstance(history, Sequence):
+        raise QuestionError("对话历史必须是消息列表,每条形如 {\"role\": \"user\", \"content\": \"…\"}")
+    kept = []
+    for message in list(history)[-HISTORY_MESSAGES:]:
+        if not isinstance(message, dict):
+            raise QuestionError("对话历史中的每条消息必须是 {\"role\": …, \"content\": …} 形式的字典")
+        content = message.get("content")
+        content = content if isinstance(content, str) else ""  # a message of pictures or nothing says nothing here
+        kept.append({"role": message.get("role"), "content": unprintable_removed(content[:HISTORY_MESSAGE_CHARS])})
+    return kept
+
+
+def _doc_ids(doc_ids) -> list[str] | None:
+    """One id or several; never the letters of one id."""
+    from assistant.errors import QuestionError
+
+    if doc_ids is None:
+        return None
+    if isinstance(doc_ids, str):
+        return [doc_ids] if doc_ids else None
+    if not isinstance(doc_ids, Iterable) or isinstance(doc_ids, (bytes, dict)):
+        raise QuestionError("doc_ids 必须是通报编号的列表")
+    ids = list(doc_ids)
+    if not all(isinstance(d, str) for d in ids):
+        raise QuestionError("doc_ids 中的每一项都必须是通报编号(文本)")
+    return ids or None
 
 
 class Conversation:

@@ -84,6 +84,22 @@ class _Command(click.Command):
         super().__init__(*args, **kwargs)
 
 
+# Terminal escape sequences (CSI, OSC, and the other ESC forms), then any control or format
+# character left: titles and texts come from files anyone may have written, and must not
+# move the cursor, retitle the window or hide text when printed.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal escapes and control characters (newlines and tabs kept)."""
+    return _UNPRINTABLE.sub("", _ESCAPES.sub("", str(text)))
+
+
+def echo(text: str = "", **kwargs) -> None:
+    click.echo(printable(text), **kwargs)
+
+
 class _Group(click.Group):
     """Turns the errors a user can cause into one Chinese line and a non-zero exit, never a traceback."""
 
@@ -108,7 +124,7 @@ class _Group(click.Group):
             click.echo(f"错误:{_usage_error_text(exc)}(用 --help 查看用法)", err=True)
             sys.exit(2)
         except click.ClickException as exc:
-            click.echo(f"错误:{exc.format_message()}", err=True)
+            echo(f"错误:{exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("已中断", err=True)
@@ -122,10 +138,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AssistantError as exc:
-            click.echo(f"错误:{exc}", err=True)
+            echo(f"错误:{exc}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("已中断", err=True)
+            echo("已中断", err=True)
             ctx.exit(130)
 
 
@@ -153,9 +169,7 @@ def _ingest_sample(bot) -> None:
 
     report = bot.ingest_sample_if_empty(progress=progress_bar())
     if report is not None:
-        from assistant.render import report_as_text
-
-        click.echo(report_as_text(report), err=True)
+        echo(report.summary(), err=True)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT, add_help_option=False)
@@ -172,14 +186,15 @@ def main(ctx, home):
 
 @_command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="用文件替换编号相同的已导入通报(默认:内容不同的同名通报另行添加,原通报保留)。")
 @click.pass_context
-def ingest(ctx, paths):
+def ingest(ctx, paths, replace):
     """导入通报文件(.txt .md .html;UTF-8 或 GB18030)或装有通报的文件夹。"""
     from assistant.progress import progress_bar
-    from assistant.render import report_as_text
 
-    report = _assistant(ctx).ingest(*paths, progress=progress_bar())
-    click.echo(report_as_text(report))
+    report = _assistant(ctx).ingest(*paths, progress=progress_bar(), replace=replace)
+    echo(report.summary())
 
 
 @_command()
@@ -195,11 +210,11 @@ def docs(ctx, as_json):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not records:
-        click.echo("还没有导入任何通报(试试:assistant ingest 文件)")
+        echo("还没有导入任何通报(试试:assistant ingest 文件)")
     for r in records:
         context = r.context()
         places = "/".join(p.name for p in context.places)
-        click.echo(
+        echo(
             f"{r.doc_id}\t{r.short_name or r.title}\t{r.title}\t发文机关:{r.issuer or '-'}\t地点:{places or '-'}"
             f"\t{r.signed_on or r.published_on}\t{r.sections} 个章节\t{r.nodes} 个段落"
         )
@@ -211,7 +226,7 @@ def docs(ctx, as_json):
 def remove(ctx, doc_id):
     """按编号删除一份已导入的通报(编号见 `assistant docs`)。"""
     record = _assistant(ctx).remove(doc_id)
-    click.echo(f"已删除 {record.doc_id}(《{record.title}》)")
+    echo(f"已删除 {record.doc_id}(《{record.title}》)")
 
 
 @_command()
@@ -233,8 +248,8 @@ def ask(ctx, question, as_json, doc_ids):
         return
     from assistant.render import answer_as_text, answerer_label
 
-    click.echo(answer_as_text(answer))
-    click.echo(f"({answerer_label(answer.answerer)}回答,用时 {answer.elapsed_ms:.0f} 毫秒,"
+    echo(answer_as_text(answer))
+    echo(f"({answerer_label(answer.answerer)}回答,用时 {answer.elapsed_ms:.0f} 毫秒,"
                f"连同启动共 {(time.perf_counter() - started):.2f} 秒)", err=True)
 
 
@@ -250,7 +265,7 @@ def chat(ctx, doc_ids):
     bot = _assistant(ctx)
     _ingest_sample(bot)
     conversation = bot.chat(doc_ids=doc_ids or None)
-    click.echo(f"通报问答({answerer_label(bot.answerer_name)})。输入问题;/new 开始新对话,/quit 退出。")
+    echo(f"通报问答({answerer_label(bot.answerer_name)})。输入问题;/new 开始新对话,/quit 退出。")
     while True:
         try:
             question = click.prompt("问", prompt_suffix="> ")
@@ -265,12 +280,12 @@ def chat(ctx, doc_ids):
         try:
             for event in conversation.stream(question):
                 if isinstance(event, Answer):
-                    click.echo("\n")
-                    click.echo(citations_as_text(event) + "\n")
+                    echo("\n")
+                    echo(citations_as_text(event) + "\n")
                 else:
-                    click.echo(event, nl=False)
+                    echo(event, nl=False)
         except AssistantError as exc:
-            click.echo(f"错误:{exc}", err=True)
+            echo(f"错误:{exc}", err=True)
 
 
 @_command()
@@ -297,13 +312,13 @@ def figures(ctx, doc_id, csv_out, xlsx_out):
     rows = figure_rows(_assistant(ctx), doc_id)
     if csv_out:
         write_csv(rows, csv_out)
-        click.echo(f"已写出 {len(rows)} 行:{csv_out}", err=True)
+        echo(f"已写出 {len(rows)} 行:{csv_out}", err=True)
     if xlsx_out:
         write_xlsx(rows, xlsx_out)
-        click.echo(f"已写出 {len(rows)} 行:{xlsx_out}", err=True)
+        echo(f"已写出 {len(rows)} 行:{xlsx_out}", err=True)
     if not (csv_out or xlsx_out):
         for row in rows:
-            click.echo(f"{row.figure}\t{row.kind}\t{row.counts or '-'}\t{row.section}\t「{row.quote}」")
+            echo(f"{row.figure}\t{row.kind}\t{row.counts or '-'}\t{row.section}\t「{row.quote}」")
 
 
 @_command(name="eval")

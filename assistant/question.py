@@ -17,7 +17,8 @@ from assistant.figures import find_figures
 from assistant.lexicon import cues, words
 
 MAX_QUESTION_CHARS = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+# Control and format characters, and lone surrogates (which no encoder can write: the embedder would fail on them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?=\s*年|(?!\d))")
@@ -67,16 +68,23 @@ class Question:
         return self.kind in FIGURE_KINDS
 
 
+def unprintable_removed(text: str) -> str:
+    """`text` with control and format characters and lone surrogates turned into spaces."""
+    return _CONTROL.sub(" ", text)
+
+
 def clean(raw: str) -> str:
     """The question as the assistant will read it, or a QuestionError saying why not."""
     if not isinstance(raw, str):
-        raise QuestionError("问题必须是文字")
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", raw))
+        raise QuestionError("问题必须是文本")
+    if len(raw) > 4 * MAX_QUESTION_CHARS:  # refused before any work proportional to its length
+        raise QuestionError(f"问题有 {len(raw):,} 个字符,太长了;请控制在 {MAX_QUESTION_CHARS:,} 字以内")
+    text = unicodedata.normalize("NFC", unprintable_removed(raw))
     text = re.sub(r"\s+", " ", text).strip()
     if not text or not re.search(r"\w", text):
         raise QuestionError("问题是空的;请问一个关于通报的问题,例如:2020年全区重点项目完成投资多少?")
     if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"问题有 {len(text):,} 个字符,请控制在 {MAX_QUESTION_CHARS:,} 个字符以内")
+        raise QuestionError(f"问题有 {len(text):,} 个字符,太长了;请控制在 {MAX_QUESTION_CHARS:,} 字以内")
     return text
 
 

@@ -226,21 +226,3 @@ def _text_with_figures(text: str, figures: list[str]) -> str:
         else:
             paragraphs.append(f'<p class="tb-note">{marked(paragraph, css)}</p>' if note else f"<p>{marked(paragraph, css)}</p>")
     return "".join(paragraphs)
-
-
-# -- what ingest did ----------------------------------------------------------------------
-
-
-def report_as_text(report) -> str:
-    """An `ingest.pipeline.IngestReport`, one line per notice, in Chinese."""
-    verbs = {"added": "已添加", "replaced": "已更新", "unchanged": "没有变化"}
-    lines = []
-    for n in report.notices:
-        if n.status == "unchanged":
-            lines.append(f"{n.doc_id}:内容没有变化,无需处理(《{n.title}》)")
-        else:
-            lines.append(
-                f"{n.doc_id}:{verbs.get(n.status, n.status)} —— {n.sections} 个章节,{n.nodes} 个段落,"
-                f"新向量化 {n.embedded} 段,用时 {n.seconds:.1f} 秒(《{n.title}》)"
-            )
-    return "\n".join(lines)

@@ -37,7 +37,6 @@ from assistant.render import (  # noqa: E402
     error_as_html,
     pending_answer_as_html,
     question_as_html,
-    report_as_text,
     sources_as_html,
     span_as_html,
 )
@@ -469,7 +468,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     check_exposure(host, auth)  # before the minutes of a first ingest
     report = assistant.ingest_sample_if_empty(progress=progress_bar())
     if report is not None:
-        print(report_as_text(report), file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
     assistant.warm_up()  # the first visitor should not wait for the indexes to load
     app = build_app(assistant)
     url = launch(app, host, port, auth)

@@ -10,6 +10,9 @@ Measured (each figure is the median of several runs, with min and max):
 * a cold `assistant ask` (a new process: interpreter, imports, store, answer),
   with `-X importtime` telling which imports cost what;
 * peak resident memory of the process that ingested and answered;
+* concurrency: 20 sessions (threads of one process, as the chat page serves them) asking
+  at once; their p50 / p95 against what their CPU time allows: the CPU time of one answer
+  (measured alone) × 20 / cores is the p95 a perfectly shared machine would give;
 * growth: generated corpora (eval/generate.py) of 1 … 1,000 notices, ingest
   throughput and answer time at each size, in embedded Chroma and against a
   `chroma run` server on loopback started and stopped here.
@@ -71,6 +74,8 @@ TARGETS_MS = {"answer_1": 50.0, "answer_1000": 200.0}
 TARGET_COLD_ASK_S = 3.0
 TARGET_REINGEST_S = 1.0
 TARGET_RSS_MB = 1024.0
+SESSIONS = 20
+TARGET_CONCURRENCY_RATIO = 1.5  # p95 of 20 sessions / (CPU time per answer × 20 / cores)
 
 
 @dataclass(frozen=True)
@@ -82,12 +87,14 @@ class Plan:
     questions: int | None  # eval questions per answer pass (None: all single-turn ones)
     growth_questions: int
     cold_runs: int  # cold `assistant` processes, cheap enough to run more often
+    concurrent_answers: int = 10  # answers each of the 20 concurrent sessions asks
     # Largest size ingested `runs` times; bigger ones once (1,000 notices take minutes).
     repeat_up_to: int = 100
 
 
 FULL = Plan(runs=3, sizes=(1, 10, 100, 1000), real_sizes=(1, 10), questions=None, growth_questions=40, cold_runs=5)
-QUICK = Plan(runs=1, sizes=(1, 10), real_sizes=(1,), questions=20, growth_questions=10, cold_runs=1, repeat_up_to=10)
+QUICK = Plan(runs=1, sizes=(1, 10), real_sizes=(1,), questions=20, growth_questions=10, cold_runs=1, repeat_up_to=10,
+             concurrent_answers=4)
 
 
 @dataclass
@@ -234,10 +241,63 @@ def percentiles(times: Sequence[float]) -> tuple[float, float]:
     return float(np.percentile(times, 50)), float(np.percentile(times, 95))
 
 
+def cores() -> int:
+    """The cores this process may run on (a container may see more than it gets)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int = SESSIONS) -> dict:
+    """`sessions` threads asking at once, against the CPU time their answers need.
+
+    Every question is asked once first, so both passes find the same warm caches (indexes,
+    query vectors); then once each alone, timing the process CPU (the model's own threads
+    included); then `sessions` threads ask `per_session` questions each, all released together."""
+    import threading
+
+    for question in questions:
+        bot.ask(question)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for question in questions:
+        bot.ask(question)
+    cpu_per_answer = (time.process_time() - cpu) / len(questions)
+    alone_ms = (time.perf_counter() - wall) * 1000 / len(questions)
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(sessions)
+
+    def session(i: int) -> None:
+        mine = [questions[(i * 7 + k) % len(questions)] for k in range(per_session)]
+        start.wait()
+        for question in mine:
+            began = time.perf_counter()
+            bot.chat().ask(question)
+            with lock:
+                latencies.append((time.perf_counter() - began) * 1000)
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
+    cpu, wall = time.process_time(), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    loaded_cpu = (time.process_time() - cpu) / len(latencies)
+    loaded_wall = time.perf_counter() - wall
+    p50, p95 = percentiles(latencies)
+    allowed_ms = cpu_per_answer * 1000 * sessions / cores()
+    return {
+        "sessions": sessions, "answers": len(latencies), "cores": cores(),
+        "alone_ms": alone_ms, "cpu_per_answer_ms": cpu_per_answer * 1000,
+        "loaded_cpu_per_answer_ms": loaded_cpu * 1000,
+        "p50_ms": p50, "p95_ms": p95, "allowed_ms": allowed_ms, "ratio": p95 / allowed_ms,
+        "throughput_per_s": len(latencies) / loaded_wall,
+    }
+
+
 # -- one notice, in a fresh process --------------------------------------------------
 
 
-def probe(home: Path, cache: Path, questions: list[str]) -> dict:
+def probe(home: Path, cache: Path, questions: list[str], per_session: int = QUICK.concurrent_answers) -> dict:
     """Cold ingest (empty cache), re-ingest, warm answers, peak RSS: run in a process of its own."""
     import resource
 
@@ -258,7 +318,9 @@ def probe(home: Path, cache: Path, questions: list[str]) -> dict:
     if again.notices[0].status != "unchanged":
         raise RuntimeError(f"re-ingesting the unchanged notice did work: {again.summary()}")
     times = answer_times_ms(bot, questions)
+    concurrent = concurrency(bot, questions, per_session)
     return {
+        "concurrency": concurrent,
         "ingest_s": ingest_s,
         "embedded": notice.embedded,
         "nodes": notice.nodes,
@@ -269,11 +331,12 @@ def probe(home: Path, cache: Path, questions: list[str]) -> dict:
     }
 
 
-def run_probe(home: Path, cache: Path, questions: list[str]) -> dict:
+def run_probe(home: Path, cache: Path, questions: list[str], per_session: int) -> dict:
     questions_file = home.with_suffix(".questions.json")
     questions_file.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "eval.bench", "probe", "--home", str(home), "--cache", str(cache), "--questions", str(questions_file)],
+        [sys.executable, "-m", "eval.bench", "probe", "--home", str(home), "--cache", str(cache), "--questions", str(questions_file),
+         "--per-session", str(per_session)],
         capture_output=True, text=True, env=clean_env(), cwd=REPO_ROOT, check=False,
     )
     if done.returncode != 0:
@@ -430,7 +493,7 @@ def run(plan: Plan, out: Path, log: Callable[[str], None] = print) -> dict:
         probes = []
         for i in range(plan.runs):
             log(f"one notice, fresh process {i + 1}/{plan.runs}: cold ingest, re-ingest, {len(asked)} answers, memory")
-            probes.append(run_probe(work / f"probe-{i}", work / f"probe-{i}.cache.sqlite", asked))
+            probes.append(run_probe(work / f"probe-{i}", work / f"probe-{i}.cache.sqlite", asked, plan.concurrent_answers))
         loads["after_one_notice"] = os.getloadavg()
         home, cache = work / f"probe-{plan.runs - 1}", work / f"probe-{plan.runs - 1}.cache.sqlite"
         answers = [percentiles(p["answer_ms"]) for p in probes]
@@ -446,6 +509,7 @@ def run(plan: Plan, out: Path, log: Callable[[str], None] = print) -> dict:
             Figure("answer.p95_ms", "answer p95, offline, warm, 1 notice", "ms", [a[1] for a in answers]),
             Figure("memory.peak_rss_mb", "peak RSS after ingest + answers, 1 notice", "MB", [p["peak_rss_mb"] for p in probes],
                    target=TARGET_RSS_MB),
+            *concurrency_figures([p["concurrency"] for p in probes]),
         ]
         question = asked[0]
         cold_runs = plan.cold_runs
@@ -482,6 +546,20 @@ def run(plan: Plan, out: Path, log: Callable[[str], None] = print) -> dict:
     (out / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     plot(report, out / "bench.png")
     return report
+
+
+def concurrency_figures(runs: list[dict]) -> list[Figure]:
+    first = runs[0]
+    note = f"{first['sessions']} threads x {first['answers'] // first['sessions']} answers, {first['cores']} cores"
+    return [
+        Figure("concurrency.cpu_per_answer_ms", "CPU time per answer, alone (process CPU)", "ms", [r["cpu_per_answer_ms"] for r in runs]),
+        Figure("concurrency.loaded_cpu_per_answer_ms", f"CPU time per answer, {SESSIONS} sessions at once", "ms",
+               [r["loaded_cpu_per_answer_ms"] for r in runs]),
+        Figure("concurrency.p50_ms", f"answer p50, {SESSIONS} concurrent sessions", "ms", [r["p50_ms"] for r in runs], note=note),
+        Figure("concurrency.p95_ms", f"answer p95, {SESSIONS} concurrent sessions", "ms", [r["p95_ms"] for r in runs], note=note),
+        Figure("concurrency.ratio", f"p95 / (CPU per answer x {SESSIONS} / cores)", "x", [r["ratio"] for r in runs],
+               target=TARGET_CONCURRENCY_RATIO, note="1.0: the machine's CPU is all that the sessions wait for"),
+    ]
 
 
 def table(report: dict) -> str:
@@ -579,9 +657,26 @@ def run_command(quick: bool, out: Path) -> None:
 @click.option("--home", required=True, type=click.Path(path_type=Path))
 @click.option("--cache", required=True, type=click.Path(path_type=Path))
 @click.option("--questions", required=True, type=click.Path(exists=True, path_type=Path))
-def probe_command(home: Path, cache: Path, questions: Path) -> None:
+@click.option("--per-session", default=QUICK.concurrent_answers, type=int)
+def probe_command(home: Path, cache: Path, questions: Path, per_session: int) -> None:
     """One fresh process of the one-notice measurements; prints its figures as one JSON line."""
-    click.echo(json.dumps(probe(home, cache, json.loads(questions.read_text(encoding="utf-8")))))
+    click.echo(json.dumps(probe(home, cache, json.loads(questions.read_text(encoding="utf-8")), per_session)))
+
+
+@main.command(name="concurrency")
+@click.option("--per-session", default=FULL.concurrent_answers, type=int, show_default=True)
+@click.option("--questions", "count", default=40, type=int, show_default=True, help="Eval questions in the mix.")
+def concurrency_command(per_session: int, count: int) -> None:
+    """Only the concurrency section, over the bundled notice (embeddings from ASSISTANT_EMBED_CACHE)."""
+    cache = Path(os.environ.get("ASSISTANT_EMBED_CACHE") or tempfile.mkdtemp() + "/cache.sqlite")
+    with tempfile.TemporaryDirectory(prefix="assistant-concurrency-") as tmp:
+        bot = BenchAssistant(bench_settings(Path(tmp), cache))
+        bot.ingest(SAMPLE_NOTICE)
+        result = concurrency(bot, load_questions()[:count], per_session)
+    for figure in concurrency_figures([result]):
+        click.echo(f"{figure.label + ' [' + figure.unit + ']':<58}{figure.median:>10.2f}"
+                   + (f"  target <= {figure.target:g} " + ("ok" if figure.met else "MISSED") if figure.target else ""))
+    click.echo(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}))
 
 
 if __name__ == "__main__":

@@ -46,10 +46,20 @@ class Notice:
 
 
 def doc_id_for(path: Path) -> str:
-    """A stable id from the file name, so a changed file replaces its earlier version."""
+    """The id a notice first gets: a readable slug of its file name. The name is no identity:
+    the store adds a different notice with a taken id beside it (`doc_id_beside`)."""
     stem = unicodedata.normalize("NFKC", path.stem).strip().lower()
     slug = re.sub(r"[^\w.-]+", "-", stem).strip("-.")
     return slug or "notice-" + hashlib.sha1(path.name.encode()).hexdigest()[:10]
+
+
+def doc_id_beside(doc_id: str, content_hash: str, taken) -> str:
+    """`doc_id` plus the shortest prefix (8 or more) of the content hash that `taken(id)` says is free."""
+    for length in range(8, len(content_hash) + 1, 4):
+        candidate = f"{doc_id}-{content_hash[:length]}"
+        if not taken(candidate):
+            return candidate
+    raise NoticeError(doc_id, "找不到空闲的通报编号")
 
 
 def find_notice_files(paths: list[Path]) -> list[Path]:

@@ -31,6 +31,12 @@ class StoreSettings:
     chroma_url: str | None = None
     collection: str = "notices"
     chunk_tokens: int = 300
+    # A notice longer than this is refused: embedding is linear, ~10 passages/s, so 1M characters
+    # (~3,000 passages) already takes minutes; real notices and bulletins are far below it.
+    max_notice_chars: int = 1_000_000
+    # How long a writer's pending marker protects the nodes it is writing from the sweep on open,
+    # when the writer runs on another machine (on this one its process id is checked instead).
+    ingest_lease_s: float = 3600.0
     # Shared across stores so that tests and re-ingests never embed the same text twice.
     embedding_cache: Path | None = None
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)

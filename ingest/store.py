@@ -7,24 +7,34 @@ store. Two collections:
 * `<name>` holds the nodes (vectors, text, section metadata), tagged with the
   document version (a content hash) they were built from;
 * `<name>-catalog` holds one record per document: its metadata, the active
-  version, and the full notice text that citation offsets point into.
+  version, and the full notice text that citation offsets point into. Beside them,
+  under ids no document can have (they start with `#`), a *generation* token that
+  every write changes, and one *pending* marker per version being written.
 
 Replacing a document is atomic: the new version's nodes are added first, then the
 catalog record is switched to it in one write, then the old version's nodes are
 deleted. A crash at any point leaves the catalog on one complete version; nodes of
-versions the catalog does not name are invisible to retrieval and swept when the
-document is next ingested. The keyword index is a local cache derived from the
-active nodes and rebuilt whenever the catalog has moved on from the one it was
-built for.
+versions the catalog does not name are invisible to retrieval and swept when a store
+is next opened (unless a live writer's pending marker names them).
+
+Other processes write to the same store, so each question starts with `sync()`: one
+read of the generation token. When it has moved, the cached catalog, notice bundles
+and keyword index are dropped, and an embedded client is reopened, because embedded
+Chroma keeps a process's vector index in memory and never sees another process's
+adds and deletes.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
+import os
+import socket
 import threading
 import time
+import uuid
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,6 +46,13 @@ from ingest.keyword import KeywordIndex, TokenCache, tokenize
 from ingest.notice import Notice
 
 _PLACEHOLDER_VECTOR = [1.0]  # catalog records are looked up by id, never by similarity
+# Catalog ids of the store's own records: a document id is a slug of word characters, never `#`.
+_GENERATION = "#generation"
+_PENDING = "#pending:"
+# Versions some store of this process is writing now: a pending marker of this process names a
+# live writer only while its version is here (an ingest that failed here is over, though we live on).
+_WRITING: set[tuple[str, str, str, str]] = set()
+_WRITING_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -79,52 +96,116 @@ class NoticeRecord:
 
 class NoticeStore:
     def __init__(self, settings: StoreSettings, embed_model_name: str):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
         self.settings = settings
         self.embed_model_name = embed_model_name
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        try:
-            if settings.chroma_url:
-                self.client = _http_client(settings.chroma_url, chroma_settings)
-            else:
-                settings.home.mkdir(parents=True, exist_ok=True)
-                self.client = chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=chroma_settings)
-            self.nodes = self.client.get_or_create_collection(
-                settings.collection,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embed_model": embed_model_name},
-                embedding_function=None,
-            )
-            self.catalog = self.client.get_or_create_collection(settings.collection + "-catalog", embedding_function=None)
-        except StoreError:
-            raise
-        except Exception as exc:  # a server that is down, a folder we cannot write
-            where = settings.chroma_url or settings.home / "chroma"
-            raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
-        built_with = (self.nodes.metadata or {}).get("embed_model")
-        if built_with and built_with != embed_model_name:
-            raise StoreError(
-                f"this store was built with the embedding model {built_with!r}, not {embed_model_name!r}; "
-                "use another ASSISTANT_HOME / collection, or the model that built it"
-            )
         self._lock = threading.RLock()
         self._records: dict[str, NoticeRecord] | None = None
         self._bundles: dict[str, dict] = {}
         self._keyword: KeywordIndex | None = None
         self._vector_store = None
         self._tokens: TokenCache | None = None
+        self._generation: str | None = None  # the token this process's caches belong to
+        self._staged: set[tuple[str, str]] = set()  # (doc_id, version) whose nodes this process wrote ahead
+        try:
+            self._open()
+        except StoreError:
+            raise
+        except Exception as exc:  # a server that is down, a folder we cannot write
+            raise StoreError(f"无法打开 Chroma 存储({self._where()}):{_reason(exc)}") from exc
+        built_with = (self.nodes.metadata or {}).get("embed_model")
+        if built_with and built_with != embed_model_name:
+            raise StoreError(
+                f"这个存储是用嵌入模型 {built_with!r} 建的,不是 {embed_model_name!r};"
+                "请换一个 ASSISTANT_HOME / 集合,或使用建库时的模型"
+            )
+        with self._guard():
+            self._generation = self._read_generation()
+            self.sweep_orphans()
+
+    def _where(self) -> str:
+        return self.settings.chroma_url or str(self.settings.home / "chroma")
+
+    def _open(self) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if self.settings.chroma_url:
+            self.client = _http_client(self.settings.chroma_url, chroma_settings)
+        else:
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(self.settings.home / "chroma"), settings=chroma_settings)
+        self.nodes = self.client.get_or_create_collection(
+            self.settings.collection,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embed_model": self.embed_model_name},
+            embedding_function=None,
+        )
+        self.catalog = self.client.get_or_create_collection(self.settings.collection + "-catalog", embedding_function=None)
+        self._vector_store = None
+
+    def _reopen_embedded(self) -> None:
+        """A fresh embedded client. Chroma caches one System (and its in-memory vector index) per
+        path and process, so it is taken out of the cache, not closed: other stores of this process
+        may still hold it (their collections keep it alive, and it is freed with them)."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = self.client._identifier
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        self._open()
+
+    @contextlib.contextmanager
+    def _guard(self):
+        """Chroma and transport failures (a server down or dying mid-write) as a StoreError in Chinese."""
+        try:
+            yield
+        except (StoreError, UnknownDocumentError):
+            raise
+        except Exception as exc:
+            if not _is_store_failure(exc):
+                raise
+            raise StoreError(f"Chroma 存储({self._where()})不可用:{_reason(exc)}。请确认服务器在运行,然后重试") from exc
+
+    # -- freshness -------------------------------------------------------------------
+
+    def sync(self) -> bool:
+        """Catch up with writes by other processes: one catalog read; True when something changed."""
+        with self._guard():
+            now = self._read_generation()  # outside the lock: concurrent questions do not queue on it
+        if now == self._generation:
+            return False
+        with self._lock, self._guard():
+            if now == self._generation:  # another thread caught up meanwhile
+                return False
+            self._records = None
+            self._bundles.clear()
+            self._keyword = None
+            if not self.settings.chroma_url:
+                self._reopen_embedded()
+            self._generation = now
+            return True
+
+    def _read_generation(self) -> str:
+        got = self.catalog.get(ids=[_GENERATION], include=["metadatas"])
+        return got["metadatas"][0]["token"] if got["ids"] else ""
+
+    def _generation_write(self) -> dict:
+        """The generation record of a write: written with it, so readers know to reload."""
+        self._generation = uuid.uuid4().hex
+        return {"id": _GENERATION, "document": "", "metadata": {"token": self._generation}}
 
     # -- reading -----------------------------------------------------------------
 
     def documents(self, refresh: bool = False) -> list[NoticeRecord]:
         with self._lock:
             if self._records is None or refresh:
-                got = self.catalog.get(include=["metadatas"])
+                with self._guard():
+                    got = self.catalog.get(include=["metadatas"])
                 self._records = {
                     i: NoticeRecord(**{k: m[k] for k in NoticeRecord.__dataclass_fields__ if k in m})
                     for i, m in zip(got["ids"], got["metadatas"])
+                    if not i.startswith("#")
                 }
             return sorted(self._records.values(), key=lambda r: r.doc_id)
 
@@ -144,7 +225,10 @@ class NoticeStore:
         from it once (e.g. `facts`, `outline`), so no reader parses the notice again."""
         with self._lock:
             if doc_id not in self._bundles:
-                got = self.catalog.get(ids=[doc_id], include=["documents"])
+                if doc_id.startswith("#"):
+                    raise UnknownDocumentError(doc_id)
+                with self._guard():
+                    got = self.catalog.get(ids=[doc_id], include=["documents"])
                 if not got["ids"]:
                     raise UnknownDocumentError(doc_id)
                 self._bundles[doc_id] = unpack_bundle(got["documents"][0])
@@ -176,7 +260,8 @@ class NoticeStore:
                 folder = self._keyword_folder()
                 loaded = KeywordIndex.load(folder)
                 if loaded is None or loaded.stamp != stamp:
-                    loaded = self._build_keyword_index(stamp)
+                    with self._guard():
+                        loaded = self._build_keyword_index(stamp)
                     loaded.save(folder)
                 self._keyword = loaded
             return self._keyword
@@ -185,8 +270,18 @@ class NoticeStore:
         """Text and metadata of nodes by id (for keyword hits, which carry ids only)."""
         if not node_ids:
             return {}
-        got = self.nodes.get(ids=list(node_ids), include=["documents", "metadatas"])
+        with self._guard():
+            got = self.nodes.get(ids=list(node_ids), include=["documents", "metadatas"])
         return {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+
+    def dense_search(self, embedding: list[float], top_k: int, doc_ids: list[str] | None = None) -> list[tuple[str, dict]]:
+        """The `top_k` nearest nodes as (id, {"text", "metadata"}), nearest first; callers filter by
+        active version. Raw records, not llama-index nodes: rebuilding a node from its JSON is most
+        of a question's CPU time, so callers build only the few they keep."""
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids is not None else None
+        with self._guard():
+            got = self.nodes.query(query_embeddings=[embedding], n_results=top_k, where=where, include=["documents", "metadatas"])
+        return [(i, {"text": d, "metadata": m}) for i, d, m in zip(got["ids"][0], got["documents"][0], got["metadatas"][0])]
 
     # -- writing -----------------------------------------------------------------
 
@@ -207,17 +302,20 @@ class NoticeStore:
             embed_model=self.embed_model_name,
             **_context_fields(notice),
         )
-        with self._lock:
-            store = self.vector_store()
-            for i in range(0, len(nodes), 500):
-                store.add(nodes[i : i + 500])
+        with self._lock, self._guard():
+            if (notice.doc_id, version) not in self._staged:
+                self.add_nodes(notice, nodes)
+            generation = self._generation_write()
+            # One write switches the version and tells every reader to reload.
             self.catalog.upsert(
-                ids=[notice.doc_id],
-                documents=[pack_bundle({**(derived or {}), "text": notice.text})],
-                metadatas=[record.to_dict()],
-                embeddings=[_PLACEHOLDER_VECTOR],
+                ids=[notice.doc_id, generation["id"]],
+                documents=[pack_bundle({**(derived or {}), "text": notice.text}), generation["document"]],
+                metadatas=[record.to_dict(), generation["metadata"]],
+                embeddings=[_PLACEHOLDER_VECTOR, _PLACEHOLDER_VECTOR],
             )
             self.nodes.delete(where=_other_versions(notice.doc_id, version))
+            self.catalog.delete(ids=[_pending_id(notice.doc_id, version)])
+            self._finish(notice.doc_id, version)
             self._records = None
             self._bundles.pop(notice.doc_id, None)
         # The keyword index is rebuilt by the caller once a batch is in (it is lazy anyway):
@@ -227,7 +325,7 @@ class NoticeStore:
     def update_context(self, notice: Notice) -> NoticeRecord | None:
         """Bring an unchanged notice's catalog record up to the context read now (a store written
         before the context existed, or a better reading of the same text); its nodes stay."""
-        with self._lock:
+        with self._lock, self._guard():
             record = self.document(notice.doc_id)
             if record is None:
                 return None
@@ -238,6 +336,89 @@ class NoticeStore:
             self._records = None
             return self.document(notice.doc_id)
 
+    def add_nodes(self, notice: Notice, nodes: list) -> None:
+        """Write some of a new version's nodes ahead of `replace` (e.g. as they are embedded).
+
+        They stay invisible until `replace` switches the catalog; a pending marker names this
+        process as their writer, so a store opened meanwhile does not sweep them, and one opened
+        after this process died does."""
+        version = version_of(notice)
+        with self._lock, self._guard():
+            if (notice.doc_id, version) not in self._staged:
+                self.catalog.upsert(
+                    ids=[_pending_id(notice.doc_id, version)],
+                    documents=[""],
+                    metadatas=[{"doc_id": notice.doc_id, "version": version, "host": socket.gethostname(),
+                                "pid": os.getpid(), "started": time.time()}],
+                    embeddings=[_PLACEHOLDER_VECTOR],
+                )
+                self._staged.add((notice.doc_id, version))
+                with _WRITING_LOCK:
+                    _WRITING.add(self._writing_key(notice.doc_id, version))
+            store = self.vector_store()
+            for i in range(0, len(nodes), 500):
+                store.add(nodes[i : i + 500])
+
+    def abandon(self, notice: Notice) -> None:
+        """An ingest of `notice` failed: its nodes written so far are orphans, swept now if the
+        store lets us (else by the next opening of it)."""
+        self._finish(notice.doc_id, version_of(notice))
+        try:
+            self.sweep_orphans()
+        except Exception:  # cleaning up after a failure must not hide that failure
+            pass
+
+    def _finish(self, doc_id: str, version: str) -> None:
+        self._staged.discard((doc_id, version))
+        with _WRITING_LOCK:
+            _WRITING.discard(self._writing_key(doc_id, version))
+
+    def _writing_key(self, doc_id: str, version: str) -> tuple[str, str, str, str]:
+        return (self._where(), self.settings.collection, doc_id, version)
+
+    def sweep_orphans(self) -> int:
+        """Delete the nodes of every version the catalog does not name and no live writer is
+        writing (left by a crash or a kill); returns how many. Run whenever a store is opened."""
+        with self._lock, self._guard():
+            got = self.catalog.get(include=["metadatas"])
+            keep: set[tuple[str, str]] = set()
+            dead: list[str] = []
+            for i, meta in zip(got["ids"], got["metadatas"]):
+                if i.startswith(_PENDING):
+                    if self._writer_alive(meta):
+                        keep.add((meta["doc_id"], meta["version"]))
+                    else:
+                        dead.append(i)
+                elif not i.startswith("#"):
+                    keep.add((meta["doc_id"], meta["version"]))
+            docs = sorted({d for d, _ in keep})
+            versions = sorted({v for _, v in keep})
+            where = {"$or": [{"doc_id": {"$nin": docs}}, {"version": {"$nin": versions}}]} if keep else None
+            stale = self.nodes.get(where=where, include=["metadatas"])
+            # The filter above is per field; a node is kept only when its own (doc, version) pair is.
+            orphans = [i for i, m in zip(stale["ids"], stale["metadatas"]) if ((m or {}).get("doc_id"), (m or {}).get("version")) not in keep]
+            for i in range(0, len(orphans), 5000):
+                self.nodes.delete(ids=orphans[i : i + 5000])
+            if dead:
+                self.catalog.delete(ids=dead)
+            return len(orphans)
+
+    def _writer_alive(self, pending: dict) -> bool:
+        if time.time() - float(pending.get("started", 0)) > self.settings.ingest_lease_s:
+            return False
+        if pending.get("host") != socket.gethostname():
+            return True  # another machine's writer: only its lease tells
+        if int(pending.get("pid", -1)) == os.getpid():
+            with _WRITING_LOCK:
+                return self._writing_key(pending["doc_id"], pending["version"]) in _WRITING
+        try:
+            os.kill(int(pending["pid"]), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
     def sweep(self, doc_id: str) -> None:
         """Delete nodes of versions the catalog does not name, left by an interrupted `replace`."""
         with self._lock:
@@ -245,16 +426,20 @@ class NoticeStore:
             if record is None:
                 return
             stale = _other_versions(doc_id, record.version)
-            if self.nodes.get(where=stale, limit=1, include=[])["ids"]:  # read first: the usual case writes nothing
-                self.nodes.delete(where=stale)
+            with self._guard():
+                if self.nodes.get(where=stale, limit=1, include=[])["ids"]:  # read first: the usual case writes nothing
+                    self.nodes.delete(where=stale)
 
     def remove(self, doc_id: str) -> NoticeRecord:
-        with self._lock:
+        with self._lock, self._guard():
             record = self.document(doc_id)
             if record is None:
                 raise UnknownDocumentError(doc_id)
             self.catalog.delete(ids=[doc_id])
             self.nodes.delete(where={"doc_id": doc_id})
+            generation = self._generation_write()
+            self.catalog.upsert(ids=[generation["id"]], documents=[generation["document"]],
+                                metadatas=[generation["metadata"]], embeddings=[_PLACEHOLDER_VECTOR])
             self._records = None
             self._bundles.pop(doc_id, None)
         self.keyword_index()
@@ -314,6 +499,22 @@ def _context_fields(notice: Notice) -> dict[str, str]:
         "short_name": context.short_name,
     }
 
+def _pending_id(doc_id: str, version: str) -> str:
+    return f"{_PENDING}{doc_id}:{version}"
+
+
+def _is_store_failure(exc: Exception) -> bool:
+    """Failures of Chroma or of the way to it, as opposed to bugs in the caller."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return isinstance(exc, (httpx.HTTPError, ChromaError, ConnectionError, TimeoutError)) or type(exc).__module__.startswith("chromadb")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
 
 def _other_versions(doc_id: str, version: str) -> dict:
     return {"$and": [{"doc_id": doc_id}, {"version": {"$ne": version}}]}
@@ -352,7 +553,7 @@ def _http_client(url: str, chroma_settings):
 
     parsed = urlparse(url if "://" in url else f"http://{url}")
     if not parsed.hostname:
-        raise StoreError(f"ASSISTANT_CHROMA_URL {url!r} is not a URL like http://127.0.0.1:8000")
+        raise StoreError(f"ASSISTANT_CHROMA_URL {url!r} 不是形如 http://127.0.0.1:8000 的地址")
     return chromadb.HttpClient(
         host=parsed.hostname,
         port=parsed.port or (443 if parsed.scheme == "https" else 8000),

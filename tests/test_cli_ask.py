@@ -26,7 +26,7 @@ SAMPLE = "gaoming-xunshi-zhenggai-2021"
 
 
 def assistant_command() -> list[str]:
-    # `-m` from the repo root runs this checkout's code (the venv's `assistant` script may belong to another).
+    """The CLI of this checkout (the installed script may belong to another one)."""
     return [sys.executable, "-m", "assistant.cli"]
 
 
@@ -117,11 +117,11 @@ def test_empty_question_is_one_line_error(sample_home):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("错误:") and "empty" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("错误:") and "问题是空的" in lines[0]
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("question, says", [("   ", "empty"), ("问" * 100_000, "100,000")], ids=["blank", "huge"])
+@pytest.mark.parametrize("question, says", [("   ", "问题是空的"), ("问" * 100_000, "100,000")], ids=["blank", "huge"])
 def test_bad_question_is_one_line_error(sample_home, question, says):
     result = invoke("--home", str(sample_home), "ask", question)
     assert result.exit_code == 1
