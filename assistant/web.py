@@ -72,6 +72,11 @@ SCROLL_TO_LATEST_QUESTION = """
 """
 
 
+# Keys Gradio's front end uses without a translation in any language: its status line for screen
+# readers (visible to anything reading the page's text) would say "common.complete".
+GRADIO_WORDS = gr.I18n(**{"zh-CN": {"common.complete": "已完成", "common.error": "出错了"}})
+
+
 class ChineseLocale:
     """ASGI middleware: the page's HTML tells Gradio's front end the browser speaks Chinese.
 
@@ -348,7 +353,7 @@ def _layout(handlers: PageHandlers, assistant: Assistant) -> gr.Blocks:
                     label="对话",
                     show_label=False,
                     elem_id="tb-chat",
-                    height="calc(100dvh - 176px)",
+                    height="100%",  # chat.css sizes it: what the column leaves to it
                     placeholder=PLACEHOLDER,
                     examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
                     sanitize_html=True,
@@ -454,6 +459,7 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tupl
             auth=auth,
             auth_message="请输入网页的用户名和口令。" if auth else None,
             app_kwargs={"middleware": [Middleware(ChineseLocale)]},
+            i18n=GRADIO_WORDS,
         )
     except OSError as exc:
         raise AssistantError(f"无法在 {host}:{port} 上提供网页({exc});请用 --port 换一个端口") from exc
