@@ -23,6 +23,10 @@ from ingest.notice import Notice, doc_id_beside, find_notice_files, read_notice
 from ingest.sections import parse_sections
 from ingest.store import NoticeRecord, NoticeStore, version_of
 
+# While a notice is embedded, its nodes are written once this many are waiting, or this long after the last write.
+WRITE_BATCH = 256
+WRITE_EVERY_S = 1.0
+
 # Called with (notice title, passages embedded so far, passages to embed).
 ProgressHook = Callable[[str, int, int], None]
 
@@ -197,11 +201,18 @@ def _embed(embed_model, nodes, title: str, progress: ProgressHook | None, writte
     batch = 16
     if progress:
         progress(title, 0, len(texts))
+    unwritten: list = []
+    last_write = time.monotonic()
     for i in range(0, len(texts), batch):
         vectors = embed_model.get_text_embedding_batch(texts[i : i + batch])
         for node, vector in zip(nodes[i : i + batch], vectors):
             node.embedding = vector
-        written(nodes[i : i + batch])
+        unwritten += nodes[i : i + batch]
+        # A Chroma write costs ~0.25 s whatever its size: vectors that come from a cache (or the
+        # shipped ones) are written in runs, the model's as they come (a kill loses little).
+        if len(unwritten) >= WRITE_BATCH or time.monotonic() - last_write >= WRITE_EVERY_S or i + batch >= len(texts):
+            written(unwritten)
+            unwritten, last_write = [], time.monotonic()
         if progress:
             progress(title, min(i + batch, len(texts)), len(texts))
     return missing
