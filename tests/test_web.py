@@ -160,12 +160,13 @@ def test_an_llm_answer_streams_in_and_a_wrong_figure_is_never_shown(sample_home)
             with urllib.request.urlopen(url + "config") as response:
                 assert "大模型 test-model" in json.dumps(json.load(response), ensure_ascii=False)
 
-            right = "2020年全区重点项目完成投资158.72亿元,完成年度任务123.34%。[1]"
+            # Two claims: the page shows a claim once it is verified, so it streams claim by claim.
+            right = "2020年全区重点项目完成投资158.72亿元。[1]完成年度任务123.34%。[1]"
             llm.reply_with(Reply(right, chunk_delay_s=0.05))
             job = client(url).submit(INVESTMENT, [], api_name="/ask")
             messages, *_ = job.result(timeout=60)
             streamed = [last_answer(m).get_text() for m, *_ in job.outputs() if "tb-pending" in message_html(m[-1])]
-            assert len([t for t in streamed if t]) >= 3, streamed  # the text came in pieces
+            assert len([t for t in streamed if t]) >= 2, streamed  # the text came in pieces
             assert all(later.startswith(earlier) for earlier, later in zip(streamed, streamed[1:]))
             answer = last_answer(messages)
             assert answer.select_one(".tb-text").get_text() == right
@@ -423,7 +424,7 @@ def test_a_store_that_went_away_is_explained_and_the_question_kept(tmp_path):
             messages, box, _ = ask(chat, "省委巡视组什么时候反馈了巡视意见?")
             assert box == "省委巡视组什么时候反馈了巡视意见?"  # kept, to ask again
             error = last_answer(messages).select_one(".tb-error .tb-text").get_text()
-            assert "通报库暂时无法访问" in error, error
+            assert "不可用" in error and "请确认服务器在运行" in error, error  # the StoreError's own Chinese words
     finally:
         server.kill()
 
