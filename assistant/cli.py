@@ -124,7 +124,7 @@ class _Group(click.Group):
             click.echo(f"错误:{_usage_error_text(exc)}(用 --help 查看用法)", err=True)
             sys.exit(2)
         except click.ClickException as exc:
-            click.echo(f"错误:{exc.format_message()}", err=True)
+            echo(f"错误:{exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("已中断", err=True)
@@ -169,9 +169,7 @@ def _ingest_sample(bot) -> None:
 
     report = bot.ingest_sample_if_empty(progress=progress_bar())
     if report is not None:
-        from assistant.render import report_as_text
-
-        click.echo(report_as_text(report), err=True)
+        echo(report.summary(), err=True)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT, add_help_option=False)
@@ -194,10 +192,9 @@ def main(ctx, home):
 def ingest(ctx, paths, replace):
     """导入通报文件或装有通报的文件夹(格式见 README:.txt .md .html .docx .pdf,扫描件需 OCR 扩展)。"""
     from assistant.progress import progress_bar
-    from assistant.render import report_as_text
 
     report = _assistant(ctx).ingest(*paths, progress=progress_bar(), replace=replace)
-    echo(report_as_text(report))
+    echo(report.summary())
 
 
 @_command()
@@ -251,7 +248,7 @@ def ask(ctx, question, as_json, doc_ids):
 
     echo(answer_as_text(answer))
     echo(f"({answerer_label(answer.answerer)}回答,用时 {answer.elapsed_ms:.0f} 毫秒,"
-         f"连同启动共 {(time.perf_counter() - started):.2f} 秒)", err=True)
+               f"连同启动共 {(time.perf_counter() - started):.2f} 秒)", err=True)
 
 
 @_command()
@@ -313,13 +310,13 @@ def figures(ctx, doc_id, csv_out, xlsx_out):
     rows = figure_rows(_assistant(ctx), doc_id)
     if csv_out:
         write_csv(rows, csv_out)
-        click.echo(f"已写出 {len(rows)} 行:{csv_out}", err=True)
+        echo(f"已写出 {len(rows)} 行:{csv_out}", err=True)
     if xlsx_out:
         write_xlsx(rows, xlsx_out)
-        click.echo(f"已写出 {len(rows)} 行:{xlsx_out}", err=True)
+        echo(f"已写出 {len(rows)} 行:{xlsx_out}", err=True)
     if not (csv_out or xlsx_out):
         for row in rows:
-            click.echo(f"{row.figure}\t{row.kind}\t{row.counts or '-'}\t{row.section}\t「{row.quote}」")
+            echo(f"{row.figure}\t{row.kind}\t{row.counts or '-'}\t{row.section}\t「{row.quote}」")
 
 
 @_command(name="eval")

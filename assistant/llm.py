@@ -46,7 +46,7 @@ class ChatModel:
         from llama_index.core.llms import ChatMessage
 
         lines = [f"{'用户' if m.get('role') == 'user' else '助手'}:{str(m.get('content', ''))[:400]}" for m in history[-6:]]
-        prompt = prompts.render("rewrite", history="\n".join(lines), question=question)
+        prompt = _prompt("rewrite", history="\n".join(lines), question=question)
         [reply] = list(_by_deadline(lambda: iter([self.llm.chat([ChatMessage(role="user", content=prompt)])]), deadline))
         text = (reply.message.content or "").strip().splitlines()
         if not text or len(text[0]) > 300:
@@ -61,8 +61,8 @@ class ChatModel:
 
         numbered = "\n\n".join(f"[{i}] {p}" for i, p in enumerate(passages, 1))
         messages = [
-            ChatMessage(role="system", content=prompts.load("answer_system")),
-            ChatMessage(role="user", content=prompts.render("answer_user", passages=numbered, question=question)),
+            ChatMessage(role="system", content=_prompt("answer_system")),
+            ChatMessage(role="user", content=_prompt("answer_user", passages=numbered, question=question)),
         ]
         finished = False
         for chunk in _by_deadline(lambda: self.llm.stream_chat(messages), deadline):
@@ -72,6 +72,14 @@ class ChatModel:
                 yield chunk.delta
         if not finished:
             raise LLMError("模型的回答没有正常结束(缺少结束标记),可能被截断")
+
+
+def _prompt(name: str, **values: str) -> str:
+    """A prompt, or an LLMError: the caller's fallback to the offline answer covers a missing prompt too."""
+    try:
+        return prompts.render(name, **values) if values else prompts.load(name)
+    except prompts.PromptError as exc:
+        raise LLMError(str(exc)) from exc
 
 
 def _by_deadline(start, deadline: float) -> Iterator:

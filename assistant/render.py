@@ -103,7 +103,7 @@ def answer_as_html(answer: Answer, notice_text: NoticeText) -> str:
         for n, citation in enumerate(citations, 1):
             parts.append(_citation_html(n, citation, notice_text))
         parts.append("</div>")
-    parts.append(f'<div class="tb-meta">回答引擎:{_text(answerer_label(answer.answerer))} · 用时 {answer.elapsed_ms:.0f} ms</div>')
+    parts.append(f'<div class="tb-meta">回答引擎:{_text(answerer_label(answer.answerer))} · 用时 {answer.elapsed_ms:.0f} 毫秒</div>')
     if answer.fallback_reason:
         parts.append(f'<div class="tb-meta">大模型回答未采用:{_text(answer.fallback_reason)}</div>')
     parts.append("</div>")
@@ -226,11 +226,3 @@ def _text_with_figures(text: str, figures: list[str]) -> str:
         else:
             paragraphs.append(f'<p class="tb-note">{marked(paragraph, css)}</p>' if note else f"<p>{marked(paragraph, css)}</p>")
     return "".join(paragraphs)
-
-
-# -- what ingest did ----------------------------------------------------------------------
-
-
-def report_as_text(report) -> str:
-    """An `ingest.pipeline.IngestReport`, one line per notice, in Chinese (what it added, replaced, kept)."""
-    return report.summary()

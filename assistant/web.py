@@ -37,7 +37,6 @@ from assistant.render import (  # noqa: E402
     error_as_html,
     pending_answer_as_html,
     question_as_html,
-    report_as_text,
     sources_as_html,
     span_as_html,
 )
@@ -72,6 +71,11 @@ SCROLL_TO_LATEST_QUESTION = """
   wrap.scrollTop += row.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
 }, 150); }
 """
+
+
+# Keys Gradio's front end uses without a translation in any language: its status line for screen
+# readers (visible to anything reading the page's text) would say "common.complete".
+GRADIO_WORDS = gr.I18n(**{"zh-CN": {"common.complete": "已完成", "common.error": "出错了"}})
 
 
 class ChineseLocale:
@@ -275,27 +279,73 @@ class PageHandlers:
         )
 
     def add_notice(self, file_path: str | None, progress=gr.Progress()):
+        """A file from the page's own upload. One whose name is taken by a different notice waits
+        for the reader to choose: replace that notice, add it beside, or leave it.
+        Returns (notice list, scope, figures choice, status, upload box, pending file, choice row)."""
         if not file_path:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), None
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), None, None, gr.update(visible=False)
+        name = Path(file_path).name
+        try:
+            clashes = self.assistant.name_clashes(file_path)
+        except AssistantError as exc:
+            return self._not_added(name, exc)
+        except Exception:
+            log.exception("reading %s failed", name)
+            return self._not_added(name, None)
+        if clashes:
+            record = clashes[0][1]
+            message = (f"「{name}」与已收录的《{record.title}》(编号 {record.doc_id})同名,但内容不同。"
+                       "请选择:替换原通报,或另行添加(原通报保留)。")
+            return (*self.list_notices(), status_html("ask", message), None, file_path, gr.update(visible=True))
+        return self._ingest(file_path, replace=False, progress=progress)
+
+    def replace_notice(self, pending: str | None, progress=gr.Progress()):
+        return self._ingest(pending, replace=True, progress=progress) if pending else self._nothing_pending()
+
+    def add_notice_beside(self, pending: str | None, progress=gr.Progress()):
+        return self._ingest(pending, replace=False, progress=progress) if pending else self._nothing_pending()
+
+    def cancel_notice(self, pending: str | None):
+        if not pending:
+            return self._nothing_pending()
+        message = f"没有添加「{Path(pending).name}」,已收录的通报没有改变。"
+        return (*self.list_notices(), status_html("ok", message), None, None, gr.update(visible=False))
+
+    def _nothing_pending(self):
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), None, None, gr.update(visible=False)
+
+    def _ingest(self, file_path: str, replace: bool, progress):
         name = Path(file_path).name
 
         def report_progress(title: str, done: int, total: int) -> None:
             progress((done, total), desc=f"正在处理《{title}》", unit="段")
 
         try:
-            report = self.assistant.ingest(file_path, progress=report_progress)
+            report = self.assistant.ingest(file_path, progress=report_progress, replace=replace)
         except AssistantError as exc:
-            reason = exc.reason if isinstance(exc, NoticeError) else str(exc)
-            message = f"未能添加「{name}」:{reason}。已收录的通报没有改变。"
-            return (*self.list_notices(), status_html("error", message), None)
+            return self._not_added(name, exc)
         except Exception:
             log.exception("ingesting %s failed", name)
-            message = f"未能添加「{name}」:{UNAVAILABLE.split('。')[0]}。已收录的通报没有改变。"
-            return (*self.list_notices(), status_html("error", message), None)
-        notice = report.notices[0]
-        verb = {"added": "已添加", "replaced": "已更新", "unchanged": "已收录过,内容没有变化:"}[notice.status]
-        message = f"{verb}《{notice.title}》,{notice.sections} 个章节,{notice.nodes} 个段落。"
-        return (*self.list_notices(), status_html("ok", message), None)
+            return self._not_added(name, None)
+        n = report.notices[0]
+        work = f"{n.sections} 个章节,{n.nodes} 个段落"
+        if n.status == "unchanged":
+            message = f"《{n.title}》已收录过(编号 {n.doc_id}),内容没有变化。"
+        elif n.status == "replaced":
+            message = f"已用《{n.title}》替换原通报《{n.other_title}》(编号 {n.doc_id}),{work}。"
+        elif n.other_id:
+            message = f"已添加《{n.title}》(编号 {n.doc_id}),{work};同名的《{n.other_title}》(编号 {n.other_id})已保留。"
+        else:
+            message = f"已添加《{n.title}》,{work}。"
+        return (*self.list_notices(), status_html("ok", message), None, None, gr.update(visible=False))
+
+    def _not_added(self, name: str, exc: AssistantError | None):
+        if exc is None:
+            reason = UNAVAILABLE.split("。")[0]
+        else:
+            reason = exc.reason if isinstance(exc, NoticeError) else str(exc)
+        message = f"未能添加「{name}」:{reason}。已收录的通报没有改变。"
+        return (*self.list_notices(), status_html("error", message), None, None, gr.update(visible=False))
 
     # -- the figures table --
 
@@ -350,7 +400,7 @@ def _layout(handlers: PageHandlers, assistant: Assistant) -> gr.Blocks:
                     label="对话",
                     show_label=False,
                     elem_id="tb-chat",
-                    height="calc(100dvh - 176px)",
+                    height="100%",  # chat.css sizes it: what the column leaves to it
                     placeholder=PLACEHOLDER,
                     examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
                     sanitize_html=True,
@@ -387,6 +437,11 @@ def _layout(handlers: PageHandlers, assistant: Assistant) -> gr.Blocks:
                             height=110,
                         )
                         status = gr.HTML(elem_id="tb-status")
+                        pending = gr.State(None)  # an uploaded file waiting for the reader's choice: server-side only
+                        with gr.Row(visible=False, elem_id="tb-clash") as choose:
+                            replace_btn = gr.Button("替换原通报", elem_id="tb-replace", variant="stop", size="sm")
+                            beside_btn = gr.Button("另行添加", elem_id="tb-add-beside", size="sm")
+                            cancel_btn = gr.Button("取消", elem_id="tb-cancel", size="sm")
                     with gr.Tab("本通报中的数字", id="figures", elem_id="tb-tab-figures"):
                         figures_doc = gr.Dropdown(choices, value=ids[0] if ids else None, label="通报", elem_id="tb-figures-doc")
                         with gr.Row():
@@ -413,7 +468,11 @@ def _layout(handlers: PageHandlers, assistant: Assistant) -> gr.Blocks:
         example.then(None, js=SCROLL_TO_LATEST_QUESTION)
         new.click(handlers.new_conversation, None, outputs, api_name="new_conversation", queue=False)
         chatbot.clear(handlers.new_conversation, None, outputs, api_visibility="private", queue=False)
-        upload.upload(handlers.add_notice, [upload], [notices, scope, figures_doc, status, upload], api_name="add_notice")
+        added = [notices, scope, figures_doc, status, upload, pending, choose]
+        upload.upload(handlers.add_notice, [upload], added, api_name="add_notice")
+        replace_btn.click(handlers.replace_notice, [pending], added, api_name="replace_notice")
+        beside_btn.click(handlers.add_notice_beside, [pending], added, api_name="add_notice_beside")
+        cancel_btn.click(handlers.cancel_notice, [pending], added, api_name="cancel_notice")
         app.load(handlers.list_notices, None, [notices, scope, figures_doc], api_name="notices")
         figure_filters = [figures_doc, kinds, section]
         figure_outputs = [table, kinds, section, csv_file, xlsx_file]
@@ -456,6 +515,7 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tupl
             auth=auth,
             auth_message="请输入网页的用户名和口令。" if auth else None,
             app_kwargs={"middleware": [Middleware(ChineseLocale)]},
+            i18n=GRADIO_WORDS,
         )
     except OSError as exc:
         raise AssistantError(f"无法在 {host}:{port} 上提供网页({exc});请用 --port 换一个端口") from exc
@@ -470,7 +530,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     check_exposure(host, auth)  # before the minutes of a first ingest
     report = assistant.ingest_sample_if_empty(progress=progress_bar())
     if report is not None:
-        print(report_as_text(report), file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
     assistant.warm_up()  # the first visitor should not wait for the indexes to load
     app = build_app(assistant)
     url = launch(app, host, port, auth)

@@ -23,6 +23,10 @@ from ingest.notice import Notice, doc_id_beside, find_notice_files, read_notice
 from ingest.sections import outline, parse_sections
 from ingest.store import NoticeRecord, NoticeStore, version_of
 
+# While a notice is embedded, its nodes are written once this many are waiting, or this long after the last write.
+WRITE_BATCH = 256
+WRITE_EVERY_S = 1.0
+
 # Called with (notice title, passages embedded so far, passages to embed).
 ProgressHook = Callable[[str, int, int], None]
 
@@ -63,7 +67,7 @@ class IngestReport:
                 same = f",与已收录的 {n.other_id} 内容相同" if n.other_id and n.other_id != n.doc_id else ""
                 lines.append(f"{n.doc_id}:已收录过{same},内容没有变化,无需处理(《{n.title}》)")
                 continue
-            work = f"{n.sections} 个章节,{n.nodes} 个段落,新嵌入 {n.embedded} 个,用时 {n.seconds:.1f} 秒"
+            work = f"{n.sections} 个章节,{n.nodes} 个段落,新向量化 {n.embedded} 段,用时 {n.seconds:.1f} 秒"
             if n.status == "replaced":
                 lines.append(f"{n.doc_id}:已替换原通报《{n.other_title}》 — {work}(《{n.title}》)")
             elif n.other_id:
@@ -201,11 +205,18 @@ def _embed(embed_model, nodes, title: str, progress: ProgressHook | None, writte
     batch = 16
     if progress:
         progress(title, 0, len(texts))
+    unwritten: list = []
+    last_write = time.monotonic()
     for i in range(0, len(texts), batch):
         vectors = embed_model.get_text_embedding_batch(texts[i : i + batch])
         for node, vector in zip(nodes[i : i + batch], vectors):
             node.embedding = vector
-        written(nodes[i : i + batch])
+        unwritten += nodes[i : i + batch]
+        # A Chroma write costs ~0.25 s whatever its size: vectors that come from a cache (or the
+        # shipped ones) are written in runs, the model's as they come (a kill loses little).
+        if len(unwritten) >= WRITE_BATCH or time.monotonic() - last_write >= WRITE_EVERY_S or i + batch >= len(texts):
+            written(unwritten)
+            unwritten, last_write = [], time.monotonic()
         if progress:
             progress(title, min(i + batch, len(texts)), len(texts))
     return missing

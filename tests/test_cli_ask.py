@@ -25,9 +25,6 @@ DISPLAY_PATH = "二 › 第四方面问题 › (一) › 1. 针对统筹推进�
 SAMPLE = "gaoming-xunshi-zhenggai-2021"
 
 
-REPO = Path(__file__).resolve().parents[1]
-
-
 def assistant_command() -> list[str]:
     """The CLI of this checkout (the installed script may belong to another one)."""
     return [sys.executable, "-m", "assistant.cli"]
