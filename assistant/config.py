@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# Inside the package, so that a wheel carries them; ASSISTANT_PROMPTS_DIR points at one's own.
-PROMPTS_DIR = Path(os.environ.get("ASSISTANT_PROMPTS_DIR", Path(__file__).resolve().parent / "prompts"))
+# The top-level `prompts` package (a wheel carries it); ASSISTANT_PROMPTS_DIR points at one's own.
+PROMPTS_DIR = Path(os.environ.get("ASSISTANT_PROMPTS_DIR", REPO_ROOT / "prompts"))
 SAMPLE_NOTICE = Path(__file__).resolve().parent / "samples" / "gaoming-xunshi-zhenggai-2021.txt"
 
 from ingest.environment import apply_offline_environment  # noqa: E402,F401  (before any library loads)

@@ -1,4 +1,4 @@
-"""Prompts are files under assistant/prompts/ (or $ASSISTANT_PROMPTS_DIR), filled with str.format; this module only loads them."""
+"""Prompts are files under prompts/ (or $ASSISTANT_PROMPTS_DIR), filled with str.format; this module only loads them."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ def run_installed(venv: Path, tmp_path: Path, *args: str, **extra: str) -> subpr
 def test_the_wheel_holds_the_prompts_the_data_and_the_shipped_vectors(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for prompt in prompts.PROMPTS_DIR.glob("*.md"):
-        assert f"assistant/prompts/{prompt.name}" in names
+        assert f"prompts/{prompt.name}" in names
     assert f"assistant/samples/{SAMPLE_DOC_ID}.txt" in names and f"assistant/samples/{SAMPLE_DOC_ID}.vectors.npz" in names
     assert "assistant/static/chat.css" in names and "assistant/kinds/__init__.py" in names
     assert {f"assistant/data/{p.name}" for p in (REPO / "assistant" / "data").iterdir()} <= names
