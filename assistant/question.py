@@ -33,6 +33,7 @@ class AskKind(str, Enum):
     PERSON = "person"
     SIGNATURE = "signature"  # the notice's own signing date
     COMPARISON = "comparison"  # two figures, or a figure's change, with the arithmetic
+    ORDINAL = "ordinal"  # the 第N the notice names (省委第十巡视组)
     PHONE = "phone"
     POSTCODE = "postcode"
     EMAIL = "email"

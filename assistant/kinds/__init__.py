@@ -21,6 +21,7 @@ from assistant.kinds.figure import KINDS as FIGURE_KINDS
 from assistant.kinds.item import ItemKind
 from assistant.kinds.listing import ListKind
 from assistant.kinds.names import NameKind
+from assistant.kinds.ordinal import OrdinalKind
 from assistant.kinds.passage import PassageKind
 from assistant.kinds.person import PersonKind
 from assistant.kinds.signature import SignatureKind
@@ -33,6 +34,7 @@ KINDS: tuple[AnswerKind, ...] = (
     PersonKind(),
     SignatureKind(),
     ComparisonKind(),
+    OrdinalKind(),
     *FIGURE_KINDS,  # phone, date, count (by measure word), percent, count ("how many"), money
     NameKind(),
     ListKind(),

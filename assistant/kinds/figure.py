@@ -91,7 +91,7 @@ class FigureKind:
                     score += settings.governor_weight * fit
                     if question.predicate and question.predicate in fact.governor:
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
-                    score += settings.role_weight * _role_fit(roles, fact.role)
+                    score += settings.role_weight * _role_fit(roles, _role_of(fact, ss.sentence.text, figure))
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     year_ok = year_ok or (bool(question.years) and fact_year in question.years)
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
@@ -192,8 +192,9 @@ def own_words(text: str, figure: Figure) -> str:
     subject of "其中16个市级重点项目…118.3%" is 市级重点项目, not the sentence's), and for a count
     the noun right after it (665个村(居)民小组)."""
     start = max((m.end() for m in _SCOPE_START.finditer(text, 0, figure.start)), default=0)
-    after = re.split(r"[,，;；。、]|\d", text[figure.end :], maxsplit=1)[0][:24] if figure.kind == "count" else ""
-    return text[start : figure.start] + " " + after
+    after = re.split(r"[,，;；。、]|\d", text[figure.end :], maxsplit=1)[0][:40] if figure.kind == "count" else ""
+    target = _TARGET_AFTER.match(text[figure.end :])  # "243亩的年度任务": the words after name it
+    return text[start : figure.start] + " " + (after or (target.group() if target else ""))
 
 
 def governor_fit(terms: Terms, fact: Fact) -> float:
@@ -223,6 +224,16 @@ def _role_fit(asked: set[str], role: str) -> float:
     if mine is None:
         return 0.0
     return 1.0 if mine in families else -1.0 if families else 0.0
+
+
+# "超额完成243亩的年度任务", "市下达45公里的年度任务": a figure named a target by the words after it.
+_TARGET_AFTER = re.compile(r"^[^,，。;；\d]{0,3}?的?(?:年度|全年|三年)?(?:任务|目标|计划)")
+
+
+def _role_of(fact: Fact, text: str, figure: Figure) -> str:
+    if not fact.role and _TARGET_AFTER.match(text[figure.end :]):
+        return "target"
+    return fact.role
 
 
 def _figure(fact: Fact, sentence_start: int) -> Figure:
