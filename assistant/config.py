@@ -51,7 +51,8 @@ class ReaderSettings:
     passages: int = 8  # retrieved passages the reader reads
     passages_across: int = 24  # … when several notices can answer and the question names no place
     min_coverage: float = 0.42  # share of the question's words the best sentence must hold
-    min_coverage_english: float = 0.2  # English questions reach Chinese sentences through a glossary
+    min_coverage_english: float = 0.3  # English questions reach Chinese sentences through a glossary
+    min_support_english: float = 0.35  # … and their figure's own words must hold this much of the glossary's words
     list_floor: float = 0.75  # list questions spend words on the kind of item they want
     local_weight: float = 0.35  # how much the words around a figure weigh against its sentence's
     min_support: float = 0.0  # a figure whose own words hold less of the question is not its answer

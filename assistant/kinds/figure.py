@@ -102,7 +102,8 @@ class FigureKind:
             return evidence.abstain()
         candidates.sort(key=lambda c: c.score, reverse=True)
         best = candidates[0]
-        if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < settings.min_support:
+        floor = settings.min_support_english if question.english else settings.min_support
+        if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < floor:
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
             return evidence.abstain()
