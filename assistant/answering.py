@@ -119,7 +119,13 @@ class Answerer:
             own = scope_of(resolved.focus, records, doc_ids, self._corpus_has)
             if own.places or own.unknown_place:
                 return own
-        return scope_of(resolved.question, records, doc_ids, self._corpus_has)
+        scope = scope_of(resolved.question, records, doc_ids, self._corpus_has)
+        if not scope.places and not scope.unknown_place and resolved.previous_question and scope.several:
+            # A conversation about one place stays there until a question names another.
+            before = scope_of(resolved.previous_question, records, doc_ids, self._corpus_has)
+            if before.places:
+                return before
+        return scope
 
     def _resolve(self, text: str, history: list[dict], turn: LLMTurn | None) -> Resolved:
         resolved = resolve(text, history)

@@ -84,7 +84,8 @@ def resolve(question: str, history: list[dict]) -> Resolved:
         elif message.get("role") == "assistant":
             previous_answer = content
     if not topic or not leans_on_history(question):
-        return Resolved(question=question, focus=question, is_followup=False, previous_answer=previous_answer)
+        return Resolved(question=question, focus=question, is_followup=False, previous_answer=previous_answer,
+                        previous_question=previous_question)
     item = _pointed_item(question, previous_answer)
     if item:
         return Resolved(item, question, True, previous_answer, previous_question, item=item)
