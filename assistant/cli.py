@@ -190,7 +190,7 @@ def main(ctx, home):
               help="用这个文件替换编号相同的已导入通报(默认:内容不同的通报另存一份,不覆盖)。")
 @click.pass_context
 def ingest(ctx, paths, replace):
-    """导入通报文件或装有通报的文件夹(格式见 README:.txt .md .html .docx .pdf,扫描件需 OCR 扩展)。"""
+    """导入通报文件或装有通报的文件夹:.txt .md .html .docx .pdf(UTF-8、GB18030/GBK、Big5、UTF-16;扫描件需 OCR 扩展)。"""
     from assistant.progress import progress_bar
 
     report = _assistant(ctx).ingest(*paths, progress=progress_bar(), replace=replace)

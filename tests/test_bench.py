@@ -21,11 +21,13 @@ from ingest.sections import parse_sections
 ONE_NOTICE_FIGURES = {
     "ingest.cold_s", "ingest.embed_passages_per_s", "ingest.reingest_s", "answer.p50_ms", "answer.p95_ms",
     "memory.peak_rss_mb", "cli.ask_cold_s", "cli.reingest_cold_s", "ingest.ms_per_passage",
-    "ingest.ms_per_passage_without_model",
+    "ingest.ms_per_passage_without_model", "cli.first_ask_fresh_s",
+    "concurrency.cpu_per_answer_ms", "concurrency.loaded_cpu_per_answer_ms", "concurrency.p50_ms", "concurrency.p95_ms",
+    "concurrency.ratio",
 }
 TARGETED = {
     "ingest.reingest_s", "answer.p50_ms", "answer.p95_ms", "memory.peak_rss_mb", "cli.ask_cold_s",
-    "cli.reingest_cold_s", "ingest.ms_per_passage",
+    "cli.reingest_cold_s", "ingest.ms_per_passage", "cli.first_ask_fresh_s", "concurrency.ratio",
 }
 
 
@@ -164,6 +166,8 @@ def _label(n: int, sibling: str) -> str:
     """The n-th canonical label of the level `sibling` is at (levels can be skipped, so not by depth)."""
     if sibling.startswith("第"):
         return re.sub(r"第.+?(方面问题|方面|部分)", lambda m: f"第{chinese_numeral(n)}{m.group(1)}", sibling)
+    if re.fullmatch(r"\(\d+\)", sibling):
+        return f"({n})"  # (1) heads a section where its run opens lines (公文六级)
     if sibling.startswith("("):
         return f"({chinese_numeral(n)})"
     if sibling.endswith("."):

@@ -9,11 +9,11 @@ from ingest.readers.encoding import decode
 
 
 def read(path: Path, raw: bytes) -> Extracted:
-    return from_markup(decode(path, raw))
+    return from_markup(decode(path, raw), path)
 
 
-def from_markup(markup: str) -> Extracted:
+def from_markup(markup: str, path: Path | str = "") -> Extracted:
     from ingest.html import html_to_text
 
-    title, text = html_to_text(markup)
+    title, text = html_to_text(markup, path)
     return Extracted(text=text, title=title)

@@ -14,5 +14,5 @@ def read(path: Path, raw: bytes) -> Extracted:
     if re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
         from ingest.readers.html import from_markup
 
-        return from_markup(text)
+        return from_markup(text, path)
     return Extracted(text=text)
