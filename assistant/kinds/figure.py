@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.evidence import ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
@@ -237,11 +238,17 @@ def _role_of(fact: Fact, text: str, figure: Figure) -> str:
     return fact.role
 
 
+@lru_cache(maxsize=65536)
+def _key(text: str, kind: str) -> str:
+    """The comparable identity of a figure as written (find_figures is the one reader of it)."""
+    found = find_figures(normalize(text))
+    return found[0].key if found and kind not in ("postcode", "email", "ordinal") else f"{kind}:{text}"
+
+
 def _figure(fact: Fact, sentence_start: int) -> Figure:
     """A fact as a figure of its sentence (offsets into the sentence's text)."""
     kind = _FIGURE_KIND[fact.kind]
-    found = find_figures(normalize(fact.text))
-    key = found[0].key if found and kind not in ("postcode", "email", "ordinal") else f"{kind}:{fact.text}"
+    key = _key(fact.text, kind)
     start = fact.start - sentence_start
     return Figure(fact.text, start, start + len(fact.text), kind, fact.value, fact.unit, key)
 
