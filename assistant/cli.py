@@ -329,9 +329,16 @@ def figures(ctx, doc_id, csv_out, xlsx_out):
 @click.option("--scope", type=click.Choice(["notice", "store"]), default="notice", show_default=True,
               help="notice:每题只问它所属的通报;store:全部通报在一个库里,由问题自己找到通报。")
 @click.option("--heldout", is_flag=True, help="只跑 eval/heldout 下留出的评测集(只用于确认,不用于开发)。")
+@click.option("--faults", is_flag=True,
+              help="与 --answerer llm 同用:在本机回环上启动脚本化的大模型,逐类注入错误,打印每类错误被拦下的比例(无需配置模型)。")
 @click.pass_context
-def eval_command(ctx, set_paths, answerer, json_out, chart, scope, heldout):
+def eval_command(ctx, set_paths, answerer, json_out, chart, scope, heldout, faults):
     """运行回答准确率评测,按题型打印结果表。"""
+    if faults:
+        from eval.llm_faults import main as run_faults
+
+        home = ctx.obj.get("home")
+        ctx.exit(run_faults(["--home", str(Path(home) / "llm-faults")] if home else []))
     from eval.runner import run_cli
 
     run_cli(home=ctx.obj.get("home"), set_paths=list(set_paths), answerer=answerer, json_out=json_out, chart=chart,
