@@ -102,18 +102,27 @@ def read_notice(path: Path) -> Notice:
     )
 
 
+# A long run of one symbol (a separator line "=====…", 200,000 "&amp;" of a broken page) says
+# nothing and would cost minutes of passages to embed: it is kept as three of it.
+_SYMBOL_RUN = re.compile(r"([^\w\s])\1{49,}")
+
+
+def _collapsed(text: str) -> str:
+    return _SYMBOL_RUN.sub(lambda m: m.group(1) * 3, text)
+
+
 def _strip_keeping_pages(text: str, pages: list[int], page_title: str) -> tuple[str, dict[str, str], tuple[int, ...]]:
     """Site furniture removed (ingest.furniture), page by page for a PDF, so each page's start
     offset survives it; the metadata the furniture held is kept."""
     if not pages:
-        body, meta = strip_furniture(text, page_title)
+        body, meta = strip_furniture(_collapsed(text), page_title)
         return body, meta, ()
     meta: dict[str, str] = {}
     kept: list[str] = []
     starts: list[int] = []
     length = 0
     for start, end in zip(pages, list(pages[1:]) + [len(text)]):
-        page, found = strip_furniture(text[start:end], page_title)
+        page, found = strip_furniture(_collapsed(text[start:end]), page_title)
         for key, value in found.items():
             meta.setdefault(key, value)
         if page and kept:
