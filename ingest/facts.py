@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
@@ -319,8 +320,11 @@ def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: lis
         elif _year_in(line):
             _enter_heading(context, _PLAIN_HEADING, _year_in(line))
     paragraph_time = ""
+    found.sort(key=lambda n: n.start)
+    starts = [n.start for n in found]
     for s_start, s_end in _spans(text, start, end, _SENTENCE_END):
-        in_sentence = [n for n in found if s_start <= n.start < s_end]
+        # by bisection: a one-line notice of 400,000 characters has thousands of sentences
+        in_sentence = found[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
         clauses = _spans(text, s_start, s_end, _CLAUSE_END) or [(s_start, s_end)]
         marks = _time_marks(text, s_start, s_end, in_sentence, paragraph_time, context)
         first = len(drafts)
@@ -523,7 +527,11 @@ def _whole_of(part: _Draft, earlier: list[_Draft], first: int, drafts: list[_Dra
     """其中党纪立案12件: a part of the nearest earlier figure of the same unit, in the sentence
     or else the one before it (…38项。其中…12项); failing that, of the same kind (件次 of 件)."""
     n = part.n
-    previous_sentence = [j for j in range(first - 1, -1, -1) if drafts[j].sentence == drafts[first - 1].sentence] if first else []
+    previous_sentence = []
+    for j in range(first - 1, -1, -1):  # walking back only through the sentence before
+        if drafts[j].sentence != drafts[first - 1].sentence:
+            break
+        previous_sentence.append(j)
     candidates = [first + j for j in range(len(earlier) - 1, -1, -1) if earlier[j].clause != part.clause] + previous_sentence
     for same in (lambda m: m.kind == n.kind and m.base == n.base, lambda m: m.kind == n.kind == nm.COUNT):
         whole = next((j for j in candidates if same(drafts[j].n) and drafts[j].role != "part"), None)
