@@ -16,7 +16,7 @@ import logging
 import re
 import unicodedata
 from bisect import bisect_left
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -70,8 +70,11 @@ class Fact:
     table: TableCell | None
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        # By hand, not dataclasses.asdict: that deep-copies field by field, and a long notice has
+        # tens of thousands of facts to store.
+        data = {name: getattr(self, name) for name in _FACT_FIELDS}
         data["kind"] = self.kind.value
+        data["table"] = {"caption": self.table.caption, "row": self.table.row, "column": self.table.column} if self.table else None
         return data
 
     @classmethod
@@ -81,6 +84,9 @@ class Fact:
         fields["kind"] = FactKind(fields["kind"])
         fields["table"] = TableCell(**fields["table"]) if fields.get("table") else None
         return cls(**fields)
+
+
+_FACT_FIELDS = tuple(Fact.__dataclass_fields__)
 
 
 # --- words -----------------------------------------------------------------------------------
