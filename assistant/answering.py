@@ -29,7 +29,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.scope import Scope, scope_of
 from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
-from ingest.sections import Section, display_path, parse_sections
+from ingest.sections import Section, parse_sections
 
 
 

@@ -292,7 +292,6 @@ class ClaimChecker:
             return None
         if len(governor) < 2:
             return holding[0][0]  # nothing said about what it is OF: the question check decides
-        best, best_share = holding[0][0], -1.0
         for sentence, fact in holding:
             share = _share(governor, bigrams(sentence.text))
             own = _share(governor, bigrams(_governor(normalize(sentence.text), fact, list(sentence.facts))))
@@ -303,7 +302,6 @@ class ClaimChecker:
             )
             if share >= self.settings.governor_share and rival - own < self.settings.governor_margin:
                 return sentence
-            best_share = max(best_share, share)
         return f"大模型给出的{figure.text}在原文中说的是另一件事,与它所说的不符"
 
     def _answers_question(self, text: str, figure: Figure, sentence: _Sentence) -> str:

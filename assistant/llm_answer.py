@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from assistant.answer import Answer, Citation, text_chunks
+from assistant.answer import Answer, text_chunks
 from assistant.claims import ClaimChecker, complete_claims
 from assistant.config import LLMSettings
 from assistant.figures import find_figures, normalize

@@ -16,7 +16,7 @@ import logging
 import re
 import unicodedata
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
