@@ -11,6 +11,7 @@ Only an explicit `replace=True` puts a file in the place of the notice with its 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import time
 from collections.abc import Callable
@@ -175,10 +176,11 @@ def ingest(
 def stored_facts(notice: Notice, sections=None) -> list[dict]:
     """The notice's facts as stored with its version, each with the section path it sits in."""
     sections = sections if sections is not None else parse_sections(notice.text)
+    starts = [s.start for s in sections]  # in reading order: the section of a fact by bisection
     out = []
     for fact in extract_facts(notice.text, notice_date=notice.signed_on or notice.published_on):
-        section = next((s for s in reversed(sections) if s.start <= fact.start), None)
-        out.append({**fact.to_dict(), "section_labels": list(section.labels) if section else []})
+        at = bisect.bisect_right(starts, fact.start) - 1
+        out.append({**fact.to_dict(), "section_labels": list(sections[at].labels) if at >= 0 else []})
     return out
 
 
