@@ -112,8 +112,12 @@ def test_gradio_announces_a_finished_answer_in_chinese(browser, page):
     """Gradio's status line for screen readers uses keys no locale of its own translates."""
     open_page(browser, page)
     ask(browser, INVESTMENT)
-    said = WebDriverWait(browser, 10).until(
-        lambda d: [t for e in d.find_elements(By.CSS_SELECTOR, "[role=status]") if (t := e.get_attribute("textContent").strip())])
+    # While the answer is still coming the line says 加载中 (loading); what it says once done is the check.
+    said = WebDriverWait(browser, ANSWER_TIMEOUT_S).until(
+        lambda d: [t for e in d.find_elements(By.CSS_SELECTOR, "[role=status]")
+                   if (t := e.get_attribute("textContent").strip())] or None
+        if not any(e.get_attribute("textContent").strip() == "加载中" for e in d.find_elements(By.CSS_SELECTOR, "[role=status]"))
+        else None)
     assert said == ["已完成"], said
 
 
