@@ -31,6 +31,7 @@ class Assistant:
         self.settings = settings or Settings.from_env(home=home, **overrides)
         self._store = None
         self._embed_model = None
+        self._fact_cache = None
         self._answerer = None
 
     # -- the store -----------------------------------------------------------------
@@ -53,13 +54,22 @@ class Assistant:
             self._embed_model = make_embed_model(self.settings.embedding, self.settings.embedding_cache_path)
         return self._embed_model
 
+    @property
+    def fact_cache(self):
+        if self._fact_cache is None:
+            from ingest.fact_cache import FactCache
+
+            self._fact_cache = FactCache(self.settings.embedding_cache_path)  # the same file as the vectors
+        return self._fact_cache
+
     def ingest(self, *paths: str | Path, progress: ProgressHook | None = None, replace: bool = False) -> IngestReport:
         """Ingest notice files or folders. A file whose text is stored already costs nothing; a
         different notice whose file name gives a taken id is added beside it (see `name_clashes`),
         unless `replace`, when it takes that notice's place; the report says which it replaced."""
         from ingest.pipeline import ingest
 
-        return ingest(self.store, lambda: self.embed_model, _flat(paths), self.settings.chunk_tokens, progress, replace)
+        return ingest(self.store, lambda: self.embed_model, _flat(paths), self.settings.chunk_tokens, progress, replace,
+                      fact_cache=self.fact_cache)
 
     def name_clashes(self, *paths: str | Path) -> list[tuple[str, NoticeRecord]]:
         """(file, stored notice) for each file that `ingest(..., replace=True)` would put in the
@@ -80,7 +90,7 @@ class Assistant:
             return None
         from assistant.sample_vectors import prefill
 
-        prefill(self.embed_model)  # its vectors ship with it: a fresh install answers in seconds
+        prefill(self.embed_model, self.fact_cache)  # its vectors and facts ship with it: a fresh install answers in seconds
         return self.ingest(SAMPLE_NOTICE, progress=progress)
 
     def documents(self) -> list[NoticeRecord]:

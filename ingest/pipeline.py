@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import NoticeError
+from ingest.fact_cache import FactCache
 from ingest.facts import extract_facts
 from ingest.notice import Notice, doc_id_beside, find_notice_files, read_notice
 from ingest.sections import outline, parse_sections
@@ -120,9 +121,11 @@ def ingest(
     chunk_tokens: int,
     progress: ProgressHook | None = None,
     replace: bool = False,
+    fact_cache: FactCache | None = None,
 ) -> IngestReport:
     """`embed_model` is a factory: unchanged notices need neither the model nor llama-index.
-    `replace`: a file takes the place of the stored notice with its id (see `place`)."""
+    `replace`: a file takes the place of the stored notice with its id (see `place`).
+    `fact_cache`: facts extracted before from the same text (see `ingest.fact_cache`)."""
     report = IngestReport()
     notices = read_all(paths, store.settings.max_notice_chars)
     store.documents(refresh=True)  # another process may have changed the catalog since it was read
@@ -147,7 +150,7 @@ def ingest(
             parsed = parse_sections(notice.text)
             structure = outline(notice.text, {"issuer": notice.issuer, "signed_on": notice.signed_on})
             sections = sum(1 for s in structure["sections"] if s["labels"])
-            derived = {"facts": stored_facts(notice, parsed), "outline": structure,
+            derived = {"facts": stored_facts(notice, parsed, fact_cache), "outline": structure,
                        **({"pages": list(notice.pages)} if notice.pages else {})}
             store.replace(notice, nodes, sections, derived=derived)
         except BaseException:
@@ -173,14 +176,20 @@ def ingest(
     return report
 
 
-def stored_facts(notice: Notice, sections=None) -> list[dict]:
+def stored_facts(notice: Notice, sections=None, cache: FactCache | None = None) -> list[dict]:
     """The notice's facts as stored with its version, each with the section path it sits in."""
     sections = sections if sections is not None else parse_sections(notice.text)
     starts = [s.start for s in sections]  # in reading order: the section of a fact by bisection
+    date = notice.signed_on or notice.published_on
+    facts = cache.get(notice.text, date) if cache else None
+    if facts is None:
+        facts = [fact.to_dict() for fact in extract_facts(notice.text, notice_date=date)]
+        if cache:
+            cache.put(notice.text, date, facts)
     out = []
-    for fact in extract_facts(notice.text, notice_date=notice.signed_on or notice.published_on):
-        at = bisect.bisect_right(starts, fact.start) - 1
-        out.append({**fact.to_dict(), "section_labels": list(sections[at].labels) if at >= 0 else []})
+    for fact in facts:
+        at = bisect.bisect_right(starts, fact["start"]) - 1
+        out.append({**fact, "section_labels": list(sections[at].labels) if at >= 0 else []})
     return out
 
 

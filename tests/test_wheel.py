@@ -74,6 +74,7 @@ def test_the_wheel_holds_the_prompts_the_data_and_the_shipped_vectors(wheel):
     for prompt in prompts.PROMPTS_DIR.glob("*.md"):
         assert f"prompts/{prompt.name}" in names
     assert f"assistant/samples/{SAMPLE_DOC_ID}.txt" in names and f"assistant/samples/{SAMPLE_DOC_ID}.vectors.npz" in names
+    assert f"assistant/samples/{SAMPLE_DOC_ID}.facts.json.gz" in names
     assert "assistant/static/chat.css" in names and "assistant/kinds/__init__.py" in names
     assert {f"assistant/data/{p.name}" for p in (REPO / "assistant" / "data").iterdir()} <= names
     assert {f"ingest/data/{p.name}" for p in (REPO / "ingest" / "data").iterdir()} <= names
