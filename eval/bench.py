@@ -453,6 +453,7 @@ def measure_growth_point(
         if server_url:
             bot.store.client.delete_collection(settings.collection)
             bot.store.client.delete_collection(settings.collection + "-catalog")
+            bot.store.client.delete_collection(settings.collection + "-texts")
         shutil.rmtree(home, ignore_errors=True)
         cache.unlink(missing_ok=True)
     return point

@@ -226,6 +226,23 @@ def crash_on(monkeypatch, store: NoticeStore, collection: str, method: str) -> N
     monkeypatch.setattr(target, method, fail)
 
 
+def text_ids(bot, doc_id):
+    return sorted(bot.store.texts.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+
+def test_a_store_written_with_the_text_in_the_catalog_document_still_reads(writable_home):
+    """Stores written before the `-texts` collection kept each notice's bundle as its catalog document."""
+    from ingest.store import pack_bundle
+
+    bot = Assistant(home=writable_home)
+    bundle = bot.store.notice_bundle(DOC_ID)
+    bot.store.catalog.update(ids=[DOC_ID], documents=[pack_bundle(bundle)], embeddings=[[1.0]])
+    bot.store.texts.delete(where={"doc_id": DOC_ID})
+    old = Assistant(home=writable_home)
+    assert old.notice_text(DOC_ID) == bundle["text"]
+    assert old.ask("2020年全区重点项目完成投资多少?").text.startswith("158.72亿元")
+
+
 def test_crash_before_the_catalog_switch_keeps_the_old_version(writable_home, tmp_path, monkeypatch):
     bot = Assistant(home=writable_home)
     old = bot.store.document(DOC_ID)
@@ -252,8 +269,9 @@ def test_crash_before_the_catalog_switch_keeps_the_old_version(writable_home, tm
     assert active_node_ids(after, DOC_ID) == old_active
     assert sorted(after.store.keyword_index().node_ids) == old_keyword
     assert "158.72亿元" in after.notice_text(DOC_ID)
-    # The failed writer swept what it had written at once.
+    # The failed writer swept what it had written at once, its stored text included.
     assert node_ids(after, DOC_ID) == old_active
+    assert text_ids(after, DOC_ID) == [f"{DOC_ID}@{old.version}"]
 
     # The next ingest of the changed file completes the replacement and sweeps the orphans.
     (result,) = after.ingest(changed, replace=True).notices
@@ -262,6 +280,7 @@ def test_crash_before_the_catalog_switch_keeps_the_old_version(writable_home, tm
     assert node_ids(after, DOC_ID) == active_node_ids(after, DOC_ID)
     assert len(node_ids(after, DOC_ID)) == new.nodes
     assert "163.05亿元" in after.notice_text(DOC_ID)
+    assert text_ids(after, DOC_ID) == [f"{DOC_ID}@{new.version}"]
 
 
 def test_crash_after_the_catalog_switch_is_swept_by_the_next_ingest(writable_home, tmp_path, monkeypatch):
