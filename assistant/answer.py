@@ -21,10 +21,15 @@ class Citation:
     start: int
     end: int
     doc_name: str = ""  # the notice as people name it ("高明区 巡视整改 2021")
+    page: int = 0  # the PDF or scan page the quote starts on (1-based); 0 for a notice without pages
 
     @property
     def display_path(self) -> str:
         return display_path(self.section_path, self.section_titles)
+
+    @property
+    def page_label(self) -> str:
+        return f"第{self.page}页" if self.page else ""
 
     def to_dict(self) -> dict:
         data = asdict(self)

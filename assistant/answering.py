@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant import kinds
-from assistant.answer import Answer, Passage, text_chunks
+from assistant.answer import Answer, Citation, Passage, text_chunks
 from assistant.config import Settings
 from assistant.evidence import ScoredSentence, Sentence, question_terms, score_sentences, split_sentences
 from assistant.figures import find_figures, normalize
@@ -90,7 +90,7 @@ class Answerer:
             question=text,
             text=draft.text,
             found=draft.found,
-            citations=[replace(c, doc_name=self.notice_name(c.doc_id)) for c in draft.citations],
+            citations=[self.placed(c) for c in draft.citations],
             answerer="offline",
             standalone_question=resolved.question,
             figures=draft.figures,
@@ -98,7 +98,8 @@ class Answerer:
             support=draft.support,
         )
         if turn and draft.found:
-            yield from turn.answer(answer)
+            for part in turn.answer(answer):
+                yield replace(part, citations=[self.placed(c) for c in part.citations]) if isinstance(part, Answer) else part
             return
         yield from text_chunks(answer.text)
         yield answer
@@ -195,6 +196,12 @@ class Answerer:
     def _notice_year(self, doc_id: str) -> str:
         record = self.store.document(doc_id)
         return (record.year or (record.signed_on or record.published_on)[:4]) if record else ""
+
+    def placed(self, citation: Citation) -> Citation:
+        """The citation with its notice's name and, for a PDF or scan, the page its quote starts on."""
+        pages = self.store.pages(citation.doc_id) if citation.doc_id else []
+        page = bisect.bisect_right(pages, citation.start) if pages else 0  # pages[0] is 0: 1-based
+        return replace(citation, doc_name=self.notice_name(citation.doc_id), page=page)
 
     def notice_name(self, doc_id: str) -> str:
         """The notice as people name it: "高明区 巡视整改 2021", else its title."""

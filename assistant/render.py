@@ -55,6 +55,7 @@ def _citation_lines(answer: Answer) -> str:
     lines = []
     for n, citation in enumerate(distinct_citations(answer), 1):
         where = f"《{citation.doc_title}》 {citation.display_path}" if several_notices else citation.display_path
+        where = f"{where}({citation.page_label})" if citation.page else where
         lines.append(f"[{n}] {where}\n    「{citation.quote}」")
     return "\n".join(lines)
 
@@ -123,6 +124,7 @@ def _citation_html(n: int, citation: Citation, notice_text: NoticeText, opened: 
 
     excerpt = Excerpt.around(citation, notice_text)
     path = full_path(citation.section_path, citation.section_titles)
+    path = f"{path}({citation.page_label})" if citation.page else path
     body = (
         f'<div class="tb-passage"><div class="tb-passage-doc">《{_text(citation.doc_title)}》原文</div>'
         f'<p>{excerpt.as_html()}</p></div>'

@@ -20,6 +20,7 @@ from llama_index.core.schema import Document
 from assistant import Assistant
 from assistant.config import REPO_ROOT
 from assistant.errors import NoticeError
+from assistant.render import answer_as_html, answer_as_text
 from ingest.chunking import NoticeNodeParser, count_tokens, node_section
 from ingest.notice import read_notice
 from ingest.readers import ocr
@@ -191,7 +192,10 @@ def test_pdf_two_pages_with_page_numbers(bot, tmp_path):
     citation, _ = ingest_and_ask(bot, path, "2022年全县新改建农村公路多少公里?", "46.8公里", ("一", "(二)"))
     pages = bot.store.pages("pdf-notice")
     assert pages == list(notice.pages)
-    assert bisect.bisect_right(pages, citation.start) == 2  # 第2页
+    assert bisect.bisect_right(pages, citation.start) == 2
+    assert citation.page == 2 and citation.page_label == "第2页"
+    answer = bot.ask("2022年全县新改建农村公路多少公里?", doc_ids=["pdf-notice"])
+    assert "(第2页)" in answer_as_text(answer) and "(第2页)" in answer_as_html(answer, bot.notice_text)
     got = bot.store.nodes.get(where={"doc_id": "pdf-notice"}, include=["metadatas", "documents"])
     assert {m["page"] for m, d in zip(got["metadatas"], got["documents"]) if "46.8公里" in d} == {2}
 
