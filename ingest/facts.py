@@ -141,6 +141,7 @@ _UNIT_IN_HEADER = re.compile(r"[((]([^()()]+)[))]\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*:?-{2,}:?\s*$")
 _PLAIN_HEADING = 5  # below the four numbered levels of ingest.headings
 _FROM_GAP = 8  # 由巡察前的49.3岁: at most this many characters between 由 and the figure
+_YEAR_FIRST = re.compile(r"\d{4}")
 _NUMERAL_CHARS = set("0123456789零〇一二两三四五六七八九十百千第")
 
 
@@ -273,7 +274,7 @@ def _finish(text: str, omap, d: _Draft) -> Fact:
     start, end = omap.start(d.n.start), omap.end(d.n.end)
     kind = d.kind or d.n.kind
     date = d.date if d.date is not None else d.n.date
-    year = d.time.lstrip("~")[:4] if re.match(r"\d{4}", d.time.lstrip("~")) else ""
+    year = d.time.lstrip("~")[:4] if _YEAR_FIRST.match(d.time.lstrip("~")) else ""
     date = "/".join(_with_year(part, year) for part in date.split("/"))  # 9月16日 in a sentence of 2020
     return Fact(
         kind=FactKind(kind),
@@ -314,7 +315,7 @@ def _spans(text: str, start: int, end: int, pattern: re.Pattern) -> list[tuple[i
 
 def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: list[_Draft]) -> None:
     end = start + len(line)
-    found = [replace(n, start=n.start + start, end=n.end + start) for n in nm.scan(line)]
+    found = [n.shifted(start) for n in nm.scan(line)]
     heading = match_heading(line)
     if heading is not None:
         _enter_heading(context, heading.level, _year_in(heading.title) if any(c.isdigit() or c in "〇二" for c in heading.title) else "")
@@ -678,7 +679,7 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
         year = next((n.date[:4] for n in nm.scan(label) if n.kind in (nm.YEAR, nm.DATE) and re.match(r"\d{4}", n.date)), "")
         columns.append((name, unit, year))
         for n in nm.scan(label):  # a year written in a header is a figure of the notice too
-            n = replace(n, start=n.start + s, end=n.end + s)
+            n = n.shifted(s)
             drafts.append(_Draft(n, (s, e), (rows[0][0], rows[0][0] + len(rows[0][1])), governor=name, table=TableCell(caption, "", label),
                                  time=n.date[:4], time_basis="sentence"))
     header_years = {year for _, _, year in columns if year}
@@ -700,7 +701,7 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
         for j, (s, e, cell) in enumerate(cells):
             col_name, col_unit, col_year = columns[j] if j < len(columns) else ("", "", "")
             for n in nm.scan(cell):
-                n = replace(n, start=n.start + s, end=n.end + s)
+                n = n.shifted(s)
                 d = _Draft(n, (s, e), row_span, table=TableCell(caption, cells[0][2], header[j][2] if j < len(header) else ""))
                 if j == unit_column:
                     continue

@@ -75,6 +75,12 @@ class Numeral:
     number: float | None = None  # the number as written, before magnitude and unit ("158.72")
     range_role: str = ""  # "from" / "to" when it is a bound of a written range
 
+    def shifted(self, by: int) -> "Numeral":
+        """The same figure `by` characters further on (a line's figures placed in the notice);
+        built directly: `dataclasses.replace` costs ~4x more, and a notice may hold 30,000 figures."""
+        return Numeral(self.start + by, self.end + by, self.kind, self.value, self.unit, self.base,
+                       self.date, self.hedge, self.number, self.range_role)
+
 
 # --- numbers -------------------------------------------------------------------------------------
 

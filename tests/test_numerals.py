@@ -80,3 +80,12 @@ def test_offset_map_survives_length_changing_folds():
         assert folded[figure.start : figure.end] in normalize(text[start:end])
     i = folded.index("5人")
     assert text[omap.start(i) : omap.end(i + 2)] == "5人"
+
+
+def test_a_shifted_figure_is_the_same_figure_further_on():
+    import dataclasses
+
+    from ingest.numerals import scan
+
+    for n in scan("由2020年的42.2亿元提高到约45.83亿元,增长百分之九十三点二"):
+        assert n.shifted(7) == dataclasses.replace(n, start=n.start + 7, end=n.end + 7)
