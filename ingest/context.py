@@ -115,7 +115,10 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     lines = [t for t in (line.strip() for line in body.split("\n")) if t]
     title = meta.get("title") or _fallback_title(lines) or page_title
     signer, signed_on = _signature(lines)
-    issuer = signer or meta.get("issuer", "") or (title.split("关于", 1)[0] if "关于" in title else "")
+    under_title, dated = _title_block(lines, title)
+    signed_on = signed_on or dated
+    issuer = (signer or meta.get("issuer", "") or under_title
+              or (title.split("关于", 1)[0] if "关于" in title else _issuer_in_title(title)))
     opening = _opening(body)
     places = _places([issuer, meta.get("issuer", "")], [title], opening)
     kind, event_word = _kind(title, opening)
@@ -123,6 +126,8 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     published_on = meta.get("published_on", "")
     written_on = meta.get("written_on", "")
     year = next((d[:4] for d in (signed_on, written_on, published_on) if d), "")
+    if not year and events:  # undated: it was written after the last event it reports (反馈)
+        year = max(e.date.split("/")[-1][:4] for e in events)
     if not year:
         found = re.search(r"(\d{4})年", title)
         year = found.group(1) if found else ""
@@ -163,6 +168,60 @@ def _signature(lines: list[str]) -> tuple[str, str]:
             issuer = before if before and len(before) <= 40 and not re.search(r"[。,，;；:：]", before) else ""
             return issuer, signed
     return "", ""
+
+
+# The date line under a title: `2024年3月25日`, `(2024年3月25日)`, `——二〇二四年一月十六日在…会议上`
+_LEAD = re.compile(r"^(?:——|—|--)?\s*[((]?")
+_DATE_AT_START = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)")
+
+
+def _title_block(lines: list[str], title: str) -> tuple[str, str]:
+    """The issuing body and date written under the title, as statistical bulletins and work
+    reports give them (`鹤岭县统计局` / `2024年3月25日`; `——二〇二四年一月十六日在…上`), for a notice
+    that closes without a signature."""
+    if not title:
+        return "", ""
+    at = next((i for i, line in enumerate(lines[:4]) if title.startswith(line) or line.startswith(title)), None)
+    if at is None:
+        return "", ""
+    issuer = ""
+    for line in lines[at + 1 : at + 4]:
+        compact = line.replace(" ", "").replace("\u3000", "")
+        found = _DATE_AT_START.match(_LEAD.sub("", compact))
+        if found:
+            date = found.group(1)
+            if not date[0].isdigit():
+                import cn2an
+
+                date = cn2an.transform(re.sub("[○零]", "〇", date), "cn2an")
+            return issuer, iso_date(date)
+        if not issuer and _names_a_body(compact):
+            issuer = compact
+    return "", ""
+
+
+def _names_a_body(line: str) -> bool:
+    suffixes = tuple(_issuer_suffixes())
+    return 3 <= len(line) <= 30 and line.endswith(suffixes) and not re.search(r"[\d。,，;；:：、]", line)
+
+
+def _issuer_in_title(title: str) -> str:
+    """A body that opens the title of a notice not written `X关于…`: 云泽市人民政府 of
+    云泽市人民政府工作报告; its place must come first (鹤岭县2023年…统计公报 names none)."""
+    for suffix in _issuer_suffixes():
+        at = title.find(suffix)
+        if at < 0:
+            continue
+        name = title[: at + len(suffix)]
+        if _names_a_body(name) and _chain(name, 0):
+            return name
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _issuer_suffixes() -> tuple[str, ...]:
+    data = json.loads((_DATA / "places.json").read_text(encoding="utf-8"))
+    return tuple(sorted(data["issuer_suffixes"], key=len, reverse=True))
 
 
 def _opening(body: str) -> str:

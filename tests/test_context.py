@@ -111,3 +111,29 @@ def test_a_store_written_before_the_context_fields_is_read_and_filled(tmp_path):
     assert report.notices[0].status == "unchanged"
     (record,) = Assistant(home=home).documents()
     assert record.short_name == "临江区 巡视整改 2023" and record.context().place.short == "临江"
+
+
+def test_issuer_and_date_under_the_title_of_a_bulletin_and_a_work_report():
+    bulletin = extract_context("鹿山县2025年国民经济和社会发展统计公报\n\n鹿山县统计局\n2026年3月20日\n\n一、综合\n全县地区生产总值100亿元。")
+    assert (bulletin.issuer, bulletin.signed_on, bulletin.year) == ("鹿山县统计局", "2026-03-20", "2026")
+    report = extract_context("鹿山市人民政府工作报告\n\n——二〇二六年一月九日在鹿山市第三届人民代表大会第二次会议上\n\n"
+                             "鹿山市市长  某某\n\n各位代表:\n一、过去一年的工作\n全市完成投资50亿元。")
+    assert (report.issuer, report.signed_on) == ("鹿山市人民政府", "2026-01-09")  # the mayor's line names a person
+    dated = extract_context("关于某项工作的通报\n(2026年2月3日)\n正文。")
+    assert dated.signed_on == "2026-02-03"
+    # a title's own 社会 is not a body, and a body line without a date under it is not taken
+    assert extract_context("鹿山县2025年国民经济和社会发展统计公报\n\n一、综合\n正文。").issuer == ""
+
+
+def test_an_undated_notice_speaks_from_the_year_of_the_last_event_it_reports():
+    context = extract_context("中共鹿山县委关于巡视整改进展情况的通报\n\n根据省委统一部署,2025年3月9日至5月10日,"
+                              "省委第二巡视组对鹿山县进行了常规巡视。2025年6月14日,巡视组向县委反馈了巡视意见。\n一、总体情况\n正文。")
+    assert context.signed_on == "" and context.year == "2025" and context.short_name.endswith("2025")
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (REPO_ROOT / "eval" / "notices").glob("*") if p.suffix in (".txt", ".html")) + [SAMPLE_NOTICE],
+                         ids=lambda p: p.name)
+def test_every_eval_notice_has_its_issuer_a_place_and_a_date(path):
+    context = read_notice(path).context
+    assert context.issuer and context.places, context
+    assert context.signed_on or context.published_on or context.written_on or context.events, context
