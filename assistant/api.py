@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from assistant.answer import Answer
+from assistant.answer import Answer, text_chunks
 from assistant.config import SAMPLE_NOTICE, Settings
 from ingest.pipeline import IngestReport, ProgressHook
 from ingest.store import NoticeRecord
@@ -33,6 +33,7 @@ class Assistant:
         self._embed_model = None
         self._fact_cache = None
         self._answerer = None
+        self._pool = None
 
     # -- the store -----------------------------------------------------------------
 
@@ -145,6 +146,13 @@ class Assistant:
                     from assistant.errors import UnknownDocumentError
 
                     raise UnknownDocumentError(doc_id)
+        if self.pool is not None:
+            final = self.pool.answer(question, history, doc_ids)
+            if final is not None:  # else the pool broke: answered here
+                yield from text_chunks(final.text)
+                final.elapsed_ms = (time.perf_counter() - started) * 1000
+                yield final
+                return
         final = None
         for event in self.answerer.stream(question, history, set(doc_ids) if doc_ids else None):
             if isinstance(event, Answer):
@@ -156,9 +164,27 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the store, the indexes and the models now rather than on the first question."""
+        if self.pool is not None:
+            self.pool.start()
         self.store.keyword_index()
         self.embed_model.get_query_embedding("预热")
         self.answerer
+
+    @property
+    def pool(self):
+        """The worker processes offline answers run in (`settings.answer_workers`), else None;
+        the LLM path answers in this process (it waits on the network, and streams)."""
+        if self._pool is None and self.settings.answer_workers > 0 and not self.settings.llm.enabled:
+            from assistant.pool import AnswerPool
+
+            self._pool = AnswerPool(self.settings, self.settings.answer_workers)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the answer workers, if any."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def chat(self, doc_ids: Sequence[str] | None = None) -> "Conversation":
         return Conversation(self, doc_ids)

@@ -11,6 +11,7 @@ import json
 import re
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -290,12 +291,19 @@ def chat(ctx, doc_ids):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听的地址。非本机地址须先设置 ASSISTANT_WEB_USER 与 ASSISTANT_WEB_PASSWORD(登录口令)。")
 @click.option("--port", default=7860, show_default=True, type=int, help="监听的端口。")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="离线回答用的工作进程数(默认:每个 CPU 核一个,多人同时提问时用满全部核;0:在网页进程内回答)。")
 @click.pass_context
-def web(ctx, host, port):
+def web(ctx, host, port, workers):
     """启动问答网页(离线:不发统计数据,不开公网分享链接)。"""
+    from assistant.api import Assistant
+    from assistant.pool import available_cores
     from assistant.web import serve
 
-    serve(_assistant(ctx), host=host, port=port)
+    bot = Assistant(home=ctx.obj.get("home"))
+    if workers is None:
+        workers = bot.settings.answer_workers or available_cores()
+    serve(Assistant(settings=replace(bot.settings, answer_workers=workers)), host=host, port=port)
 
 
 @_command()

@@ -72,6 +72,9 @@ class Settings(StoreSettings):
 
     llm: LLMSettings = field(default_factory=LLMSettings)
     reader: ReaderSettings = field(default_factory=ReaderSettings)
+    # Offline answers in this many worker processes (assistant.pool); 0: in the calling process.
+    # `assistant web` uses one per core.
+    answer_workers: int = 0
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -95,6 +98,7 @@ class Settings(StoreSettings):
             embedding_cache=Path(cache) if cache else None,
             llm=llm,
             embedding=embedding,
+            answer_workers=int(_env_float("ASSISTANT_ANSWER_WORKERS", 0)),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if "home" in overrides:

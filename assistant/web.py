@@ -461,7 +461,7 @@ def _layout(handlers: PageHandlers, assistant: Assistant) -> gr.Blocks:
 
         outputs = [chatbot, turns, question, sources]
         asked = question.submit(handlers.ask, [question, turns, scope], outputs, api_name="ask",
-                                concurrency_id="answer", concurrency_limit=4)
+                                concurrency_id="answer", concurrency_limit=max(4, assistant.settings.answer_workers))
         asked.then(None, js=SCROLL_TO_LATEST_QUESTION)
         example = chatbot.example_select(handlers.ask_example, [turns, scope], outputs, api_visibility="private",
                                          concurrency_id="answer")
@@ -535,4 +535,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     app = build_app(assistant)
     url = launch(app, host, port, auth)
     print(f"通报问答({answerer_label(assistant.answerer_name)})已在 {url} 上提供 —— 按 Ctrl+C 停止", file=sys.stderr)
-    app.block_thread()
+    try:
+        app.block_thread()
+    finally:
+        assistant.close()

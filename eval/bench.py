@@ -255,12 +255,13 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int = SESSIONS) -> dict:
+def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int = SESSIONS, serving=None) -> dict:
     """`sessions` threads asking at once, against the CPU time their answers need.
 
     Every question is asked once first, so both passes find the same warm caches (indexes,
     query vectors); then once each alone, timing the process CPU (the model's own threads
-    included); then `sessions` threads ask `per_session` questions each, all released together."""
+    included); then `sessions` threads ask `per_session` questions each, all released together,
+    of `serving` (an `Assistant` with answer worker processes, as the chat page runs) or of `bot`."""
     import threading
 
     for question in questions:
@@ -270,6 +271,12 @@ def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int =
         bot.ask(question)
     cpu_per_answer = (time.process_time() - cpu) / len(questions)
     alone_ms = (time.perf_counter() - wall) * 1000 / len(questions)
+    serving = serving or bot
+    if serving is not bot:
+        for question in questions:  # every worker's caches warm too
+            serving.ask(question)
+        for _ in range(sessions):
+            serving.ask(questions[0])
 
     latencies: list[float] = []
     lock = threading.Lock()
@@ -280,27 +287,47 @@ def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int =
         start.wait()
         for question in mine:
             began = time.perf_counter()
-            bot.chat().ask(question)
+            serving.chat().ask(question)
             with lock:
                 latencies.append((time.perf_counter() - began) * 1000)
 
     threads = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
-    cpu, wall = time.process_time(), time.perf_counter()
+    workers = _worker_pids(serving)
+    cpu, wall = time.process_time() + _cpu_of(workers), time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    loaded_cpu = (time.process_time() - cpu) / len(latencies)
+    loaded_cpu = (time.process_time() + _cpu_of(workers) - cpu) / len(latencies)
     loaded_wall = time.perf_counter() - wall
     p50, p95 = percentiles(latencies)
     allowed_ms = cpu_per_answer * 1000 * sessions / cores()
     return {
         "sessions": sessions, "answers": len(latencies), "cores": cores(),
+        "answer_workers": serving.settings.answer_workers,
         "alone_ms": alone_ms, "cpu_per_answer_ms": cpu_per_answer * 1000,
         "loaded_cpu_per_answer_ms": loaded_cpu * 1000,
         "p50_ms": p50, "p95_ms": p95, "allowed_ms": allowed_ms, "ratio": p95 / allowed_ms,
         "throughput_per_s": len(latencies) / loaded_wall,
     }
+
+
+def _worker_pids(bot) -> list[int]:
+    pool = getattr(bot, "_pool", None)
+    executor = getattr(pool, "_executor", None) if pool else None
+    return list(getattr(executor, "_processes", {}) or {}) if executor else []
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """CPU seconds (user + system) the answer worker processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 # -- one notice, in a fresh process --------------------------------------------------
@@ -327,7 +354,9 @@ def probe(home: Path, cache: Path, questions: list[str], per_session: int = QUIC
     if again.notices[0].status != "unchanged":
         raise RuntimeError(f"re-ingesting the unchanged notice did work: {again.summary()}")
     times = answer_times_ms(bot, questions)
-    concurrent = concurrency(bot, questions, per_session)
+    serving = BenchAssistant(replace(bench_settings(home, cache), answer_workers=cores()))  # as `assistant web` runs
+    concurrent = concurrency(bot, questions, per_session, serving=serving)
+    serving.close()
     return {
         "concurrency": concurrent,
         "ingest_s": ingest_s,
@@ -669,10 +698,11 @@ def run(plan: Plan, out: Path, log: Callable[[str], None] = print) -> dict:
 
 def concurrency_figures(runs: list[dict]) -> list[Figure]:
     first = runs[0]
-    note = f"{first['sessions']} threads x {first['answers'] // first['sessions']} answers, {first['cores']} cores"
+    serving = f"{first['answer_workers']} answer worker processes" if first.get("answer_workers") else "threads of one process"
+    note = f"{first['sessions']} sessions x {first['answers'] // first['sessions']} answers, {first['cores']} cores, {serving}"
     return [
         Figure("concurrency.cpu_per_answer_ms", "CPU time per answer, alone (process CPU)", "ms", [r["cpu_per_answer_ms"] for r in runs]),
-        Figure("concurrency.loaded_cpu_per_answer_ms", f"CPU time per answer, {SESSIONS} sessions at once", "ms",
+        Figure("concurrency.loaded_cpu_per_answer_ms", f"CPU time per answer, {SESSIONS} sessions at once (workers included)", "ms",
                [r["loaded_cpu_per_answer_ms"] for r in runs]),
         Figure("concurrency.p50_ms", f"answer p50, {SESSIONS} concurrent sessions", "ms", [r["p50_ms"] for r in runs], note=note),
         Figure("concurrency.p95_ms", f"answer p95, {SESSIONS} concurrent sessions", "ms", [r["p95_ms"] for r in runs], note=note),
@@ -818,13 +848,17 @@ def probe_command(home: Path, cache: Path, questions: Path, per_session: int) ->
 @main.command(name="concurrency")
 @click.option("--per-session", default=FULL.concurrent_answers, type=int, show_default=True)
 @click.option("--questions", "count", default=40, type=int, show_default=True, help="Eval questions in the mix.")
-def concurrency_command(per_session: int, count: int) -> None:
+@click.option("--workers", default=None, type=int, help="Answer worker processes (default: one per core, as `assistant web`; 0: threads of one process).")
+def concurrency_command(per_session: int, count: int, workers: int | None) -> None:
     """Only the concurrency section, over the bundled notice (embeddings from ASSISTANT_EMBED_CACHE)."""
     cache = Path(os.environ.get("ASSISTANT_EMBED_CACHE") or tempfile.mkdtemp() + "/cache.sqlite")
     with tempfile.TemporaryDirectory(prefix="assistant-concurrency-") as tmp:
         bot = BenchAssistant(bench_settings(Path(tmp), cache))
         bot.ingest(SAMPLE_NOTICE)
-        result = concurrency(bot, load_questions()[:count], per_session)
+        workers = cores() if workers is None else workers
+        serving = BenchAssistant(replace(bench_settings(Path(tmp), cache), answer_workers=workers)) if workers else bot
+        result = concurrency(bot, load_questions()[:count], per_session, serving=serving)
+        serving.close()
     for figure in concurrency_figures([result]):
         click.echo(f"{figure.label + ' [' + figure.unit + ']':<58}{figure.median:>10.2f}"
                    + (f"  target <= {figure.target:g} " + ("ok" if figure.met else "MISSED") if figure.target else ""))

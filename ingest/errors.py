@@ -21,11 +21,17 @@ class NoticeError(UserError):
         self.reason = reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self):  # pickled as it was made (an answer worker's error reaches its caller)
+        return type(self), (self.path, self.reason)
+
 
 class UnknownDocumentError(UserError):
     def __init__(self, doc_id: str):
         self.doc_id = doc_id
         super().__init__(f"没有编号为 {doc_id!r} 的通报(用 `assistant docs` 查看已导入的通报)")
+
+    def __reduce__(self):
+        return type(self), (self.doc_id,)
 
 
 class StoreError(UserError):
