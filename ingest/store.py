@@ -36,6 +36,7 @@ import threading
 import time
 import uuid
 import zlib
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from ingest.settings import StoreSettings
 from ingest.keyword import KeywordIndex, TokenCache, tokenize
 from ingest.notice import Notice
 
+NODE_RECORDS_KEPT = 20_000  # ≈30 MB of node text and metadata
 _PLACEHOLDER_VECTOR = [1.0]  # catalog records are looked up by id, never by similarity
 # Catalog ids of the store's own records: a document id is a slug of word characters, never `#`.
 _GENERATION = "#generation"
@@ -106,6 +108,9 @@ class NoticeStore:
         self._lock = threading.RLock()
         self._records: dict[str, NoticeRecord] | None = None
         self._bundles: dict[str, dict] = {}
+        # Node records by id, for keyword hits (which carry ids only): a node never changes while
+        # the generation stands, and fetching them was a third of a warm answer's Chroma time.
+        self._node_records: OrderedDict[str, dict] = OrderedDict()
         self._keyword: KeywordIndex | None = None
         self._vector_store = None
         self._tokens: TokenCache | None = None
@@ -186,6 +191,7 @@ class NoticeStore:
                 return False
             self._records = None
             self._bundles.clear()
+            self._node_records.clear()
             self._keyword = None
             if not self.settings.chroma_url:
                 self._reopen_embedded()
@@ -295,9 +301,19 @@ class NoticeStore:
         """Text and metadata of nodes by id (for keyword hits, which carry ids only)."""
         if not node_ids:
             return {}
-        with self._guard():
-            got = self.nodes.get(ids=list(node_ids), include=["documents", "metadatas"])
-        return {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        with self._lock:
+            found = {i: self._node_records[i] for i in node_ids if i in self._node_records}
+        missing = [i for i in node_ids if i not in found]
+        if missing:
+            with self._guard():
+                got = self.nodes.get(ids=missing, include=["documents", "metadatas"])
+            fetched = {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+            with self._lock:
+                self._node_records.update(fetched)
+                while len(self._node_records) > NODE_RECORDS_KEPT:
+                    self._node_records.popitem(last=False)
+            found.update(fetched)
+        return found
 
     def dense_search(self, embedding: list[float], top_k: int, doc_ids: list[str] | None = None) -> list[tuple[str, dict]]:
         """The `top_k` nearest nodes as (id, {"text", "metadata"}), nearest first; callers filter by
@@ -353,6 +369,7 @@ class NoticeStore:
             self._finish(notice.doc_id, version)
             self._records = None
             self._bundles.pop(notice.doc_id, None)
+            self._node_records.clear()
         # The keyword index is rebuilt by the caller once a batch is in (it is lazy anyway):
         # rebuilding it per notice made ingesting N notices cost O(N²) tokenizing.
         return record
@@ -487,6 +504,7 @@ class NoticeStore:
                                 metadatas=[generation["metadata"]], embeddings=[_PLACEHOLDER_VECTOR])
             self._records = None
             self._bundles.pop(doc_id, None)
+            self._node_records.clear()
         self.keyword_index()
         return record
 
