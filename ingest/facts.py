@@ -449,7 +449,10 @@ def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft |
         left = left[: -len(n.hedge)]
     governor = _clean(left)
     right_end = following.n.start if following and following.clause == d.clause else d.clause[1]
-    if n.kind in (nm.COUNT, nm.ORDINAL):
+    of_noun = _clean(_noun_phrase(text[n.end + 1 : right_end], strict=True)) if text.startswith("的", n.end) else ""
+    if of_noun and n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE):
+        governor = of_noun  # 超额完成243亩的年度任务: the figure modifies the noun after 的
+    elif n.kind in (nm.COUNT, nm.ORDINAL):
         noun = _clean(_noun_phrase(text[n.end : right_end]))
         if noun:
             governor = noun  # 23个具体问题: the noun after the measure word is what is counted

@@ -274,3 +274,11 @@ def test_facts_stored_at_ingest_read_back_from_a_real_store(tmp_path, monkeypatc
         section = next((s for s in reversed(sections) if s.start <= f.start), None)
         assert raw["section_labels"] == (list(section.labels) if section else [])
     assert next(raw for raw in stored if raw["text"] == "4.86亿元")["section_labels"] == ["二", "(一)"]
+
+
+def test_a_figure_before_de_is_the_figure_of_the_noun_after_it():
+    [done, task] = [f for f in extract_facts("全区完成整治任务317.87亩,超额完成243亩的年度任务。") if f.unit == "亩"]
+    assert (done.value, task.value) == (317.87, 243.0)
+    assert task.governor == "年度任务" and "年度任务" not in done.governor
+    [year, amount] = extract_facts("2020年的目标是完成5亿元。")
+    assert "目标" in year.governor  # a year before 的 stays a time, not the figure of 目标

@@ -21,7 +21,7 @@ from assistant.evidence import ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.lexicon import cues, question_table
+from assistant.lexicon import cues, question_table, synonyms_in
 from assistant.question import AskKind, Question
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize
@@ -90,7 +90,7 @@ class FigureKind:
                     fit = governor_fit(evidence.focus_terms, fact)
                     support = max(support, fit)
                     score += settings.governor_weight * fit
-                    if question.predicate and question.predicate in fact.governor:
+                    if _governed_by(question.predicate, fact.governor):
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
                     score += settings.role_weight * _role_fit(roles, _role_of(fact, ss.sentence.text, figure))
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
@@ -335,3 +335,12 @@ KINDS = (
 )
 # Some figure, of whatever kind the best sentence gives: after names and lists in precedence.
 ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text))
+
+
+def _governed_by(predicate: str, governor: str) -> bool:
+    """The question's own verb, or a word people use for it (住进去 / 入住), governs the fact."""
+    if not predicate:
+        return False
+    if predicate in governor:
+        return True
+    return any(w in governor for found, others in synonyms_in(predicate).items() for w in (found, *others))
