@@ -37,6 +37,9 @@ def available_cores() -> int:
 
 def _start_worker(settings: Settings) -> None:
     global _worker_bot
+    # One worker per core: the model's OpenMP threads would otherwise contend with the other
+    # workers' (read when the model's library loads, so set before anything imports it).
+    os.environ["OMP_NUM_THREADS"] = "1"
     from assistant.api import Assistant
 
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()

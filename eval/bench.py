@@ -272,11 +272,6 @@ def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int =
     cpu_per_answer = (time.process_time() - cpu) / len(questions)
     alone_ms = (time.perf_counter() - wall) * 1000 / len(questions)
     serving = serving or bot
-    if serving is not bot:
-        for question in questions:  # every worker's caches warm too
-            serving.ask(question)
-        for _ in range(sessions):
-            serving.ask(questions[0])
 
     latencies: list[float] = []
     lock = threading.Lock()
@@ -291,6 +286,14 @@ def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int =
             with lock:
                 latencies.append((time.perf_counter() - began) * 1000)
 
+    if serving is not bot:  # one untimed pass first, so that every worker process has warm caches too
+        warm = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        latencies.clear()
+        start.reset()
     threads = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
     workers = _worker_pids(serving)
     cpu, wall = time.process_time() + _cpu_of(workers), time.perf_counter()
