@@ -12,16 +12,16 @@ its own governor. Offsets point into the text given, exactly: `text[f.start:f.en
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
 from ingest import numerals as nm
 from ingest.headings import match_heading
+from ingest.tagger import tagger
 from ingest.textnorm import normalize, normalize_with_map
 
 
@@ -119,13 +119,8 @@ def _words() -> dict:
     }
 
 
-@lru_cache(maxsize=1)
 def _posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
+    return tagger()
 
 
 _NOUNISH = ("n", "vn", "a", "ad", "an", "b", "j", "l", "nz", "eng", "ng", "zg", "s")

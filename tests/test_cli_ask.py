@@ -89,6 +89,7 @@ def test_a_fresh_install_answers_from_the_shipped_vectors_without_embedding(tmp_
     assert result.stdout.lstrip().startswith("158.72亿元")
     assert "新向量化 0 段" in result.stderr, result.stderr  # every passage's vector came from the package
     assert "连同启动共" in result.stderr
+    assert "prefix dict" not in result.stderr and "Loading model" not in result.stderr  # no jieba chatter
 
 
 def test_global_options_go_before_or_after_the_command(sample_home):

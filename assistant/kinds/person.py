@@ -8,6 +8,7 @@ from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question
+from ingest.tagger import tagger
 
 _ROLE = re.compile(r"组长|书记|主任|局长|区长|县长|市长|部长|同志|负责人")
 
@@ -19,8 +20,7 @@ class PersonKind:
         return cues("person").found_in(question.text)
 
     def compose(self, evidence: Evidence) -> Draft:
-        import jieba.posseg as pseg
-
+        pseg = tagger()
         for ss in evidence.scored[:5]:
             if not evidence.answers(ss):
                 continue
