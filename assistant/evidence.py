@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
-from assistant.lexicon import synonym_groups, synonyms_in, with_whole_verbs, without_asking_words
+from assistant.lexicon import synonym_groups, with_whole_verbs, without_asking_words
 from assistant.question import Question
 from ingest.keyword import normalize, tokenize
 from ingest.tagger import tagger
@@ -108,7 +108,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     `frequencies(words)` gives how many indexed passages hold each word (its rarity)."""
     # Years are matched against the time a sentence holds for (its own, its paragraph's, its
     # notice's), not as words: "2023年…" must find "全县共建立…34项" in the 2023 notice.
-    query = _in_notice_words(without_asking_words(with_whole_verbs(query)), tokenize, frequencies, corpus_has)
+    query = without_asking_words(with_whole_verbs(query))
     tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC and not _YEAR_TOKEN.fullmatch(t)]
     descriptors = "".join(m.group("words") for m in _DESCRIPTOR.finditer(normalize(query)))
     groups = {k.lower(): v for k, v in synonym_groups().items()}
@@ -135,39 +135,6 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     parts = {t: [u for u in weights if u != t and len(u) > 1 and u in t] for t in weights if len(t) > 2}
     return Terms(weights=weights, bigrams=bigrams, parts={t: p for t, p in parts.items() if p}, missing=missing,
                  alternatives=alternatives)
-
-
-# 没整改完 asks for what is left, not for what was done: such a word keeps the question's own form.
-_NEGATED = re.compile(r"(?:没有|没|未|尚未|不)$")
-
-
-def _in_notice_words(query: str, tokenize, frequencies, corpus_has) -> str:
-    """A colloquial word the notices' index words do not cover, written as a synonym a notice
-    writes (整改完 → 完成整改): cut into the index's pieces it would leave a stray character that
-    counts against every sentence, or drop it. A synonym no notice writes is no help: a metric
-    named otherwise (一般公共预算收入 / 财政收入) must keep counting against the sentences."""
-    if corpus_has is None:
-        return query
-
-    def indexed(word: str) -> bool:
-        word = word.lower()
-        tokens = [t for t in tokenize(word) if t in word]
-        counts = frequencies(tokens) if tokens else {}
-        covered = [False] * len(word)
-        for t in tokens:
-            if counts.get(t, 0) > 0:
-                at = word.find(t)
-                covered[at : at + len(t)] = [True] * len(t)
-        return all(covered)
-
-    for word, others in synonyms_in(query).items():
-        if not corpus_has(word.lower()) or _NEGATED.search(query, 0, max(query.find(word), 0)):
-            continue  # a metric the notices name otherwise must keep counting against the sentences
-        if not indexed(word):
-            best = next((o for o in others if corpus_has(o.lower()) and indexed(o)), "")
-            if best:
-                query = query.replace(word, best)
-    return query
 
 
 def coverage(terms: Terms, text: str) -> float:
