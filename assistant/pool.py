@@ -100,10 +100,19 @@ class AnswerPool:
                 self._breaks += 1
             return None
 
+    def _processes(self) -> list:
+        # ProcessPoolExecutor names its worker processes only in this attribute.
+        return list((self._executor._processes or {}).values()) if self._executor is not None else []
+
+    def pids(self) -> list[int]:
+        """The worker processes running now (the bench reads their CPU time)."""
+        with self._lock:
+            return [process.pid for process in self._processes()]
+
     def close(self) -> None:
         with self._lock:
             if self._executor is not None:
-                processes = list((self._executor._processes or {}).values())
+                processes = self._processes()
                 self._executor.shutdown(wait=False, cancel_futures=True)
                 for process in processes:  # a worker still loading would otherwise finish first
                     process.terminate()

