@@ -138,6 +138,15 @@ class Assistant:
         clean(question)  # a question that cannot be asked fails before the store is opened
         history = _history(history)
         doc_ids = _doc_ids(doc_ids)
+        if self.pool is not None:
+            # The worker runs this same method without a pool: it checks the store and the
+            # notices asked for itself, so this process reads neither.
+            final = self.pool.answer(question, history, doc_ids)
+            if final is not None:  # else the pool broke: answered here
+                yield from text_chunks(final.text)
+                final.elapsed_ms = (time.perf_counter() - started) * 1000
+                yield final
+                return
         self.store.sync()  # another process may have added, replaced or removed notices
         if doc_ids:
             known = {record.doc_id for record in self.store.documents()}
@@ -146,13 +155,6 @@ class Assistant:
                     from assistant.errors import UnknownDocumentError
 
                     raise UnknownDocumentError(doc_id)
-        if self.pool is not None:
-            final = self.pool.answer(question, history, doc_ids)
-            if final is not None:  # else the pool broke: answered here
-                yield from text_chunks(final.text)
-                final.elapsed_ms = (time.perf_counter() - started) * 1000
-                yield final
-                return
         final = None
         for event in self.answerer.stream(question, history, set(doc_ids) if doc_ids else None):
             if isinstance(event, Answer):
@@ -163,9 +165,11 @@ class Assistant:
         yield final
 
     def warm_up(self) -> None:
-        """Load the store, the indexes and the models now rather than on the first question."""
+        """Load the store, the indexes and the models now rather than on the first question
+        (with answer workers, in them: this process answers only if their pool breaks)."""
         if self.pool is not None:
             self.pool.start()
+            return
         self.store.keyword_index()
         self.embed_model.get_query_embedding("预热")
         self.answerer

@@ -297,13 +297,14 @@ def chat(ctx, doc_ids):
 def web(ctx, host, port, workers):
     """启动问答网页(离线:不发统计数据,不开公网分享链接)。"""
     from assistant.api import Assistant
+    from assistant.config import Settings
     from assistant.pool import available_cores
     from assistant.web import serve
 
-    bot = Assistant(home=ctx.obj.get("home"))
+    settings = Settings.from_env(home=ctx.obj.get("home"))
     if workers is None:
-        workers = bot.settings.answer_workers or available_cores()
-    serve(Assistant(settings=replace(bot.settings, answer_workers=workers)), host=host, port=port)
+        workers = settings.answer_workers or available_cores()
+    serve(Assistant(settings=replace(settings, answer_workers=workers)), host=host, port=port)
 
 
 @_command()
