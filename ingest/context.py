@@ -158,9 +158,7 @@ def _signature(lines: list[str]) -> tuple[str, str]:
     for i in range(len(lines) - 1, max(len(lines) - SIGNATURE_LINES, 0) - 1, -1):
         line = lines[i].replace(" ", "")
         if _CN_DATE.match(line):
-            import cn2an
-
-            line = cn2an.transform(re.sub("[○零]", "〇", line), "cn2an")
+            line = _in_digits(line)
         date = _DATE_LINE.match(line)
         if date:
             signed = iso_date(line)
@@ -190,19 +188,14 @@ def _title_block(lines: list[str], title: str) -> tuple[str, str]:
         found = _DATE_AT_START.match(_LEAD.sub("", compact))
         if found:
             date = found.group(1)
-            if not date[0].isdigit():
-                import cn2an
-
-                date = cn2an.transform(re.sub("[○零]", "〇", date), "cn2an")
-            return issuer, iso_date(date)
+            return issuer, iso_date(date if date[0].isdigit() else _in_digits(date))
         if not issuer and _names_a_body(compact):
             issuer = compact
     return "", ""
 
 
 def _names_a_body(line: str) -> bool:
-    suffixes = tuple(_issuer_suffixes())
-    return 3 <= len(line) <= 30 and line.endswith(suffixes) and not re.search(r"[\d。,，;；:：、]", line)
+    return 3 <= len(line) <= 30 and line.endswith(_issuer_suffixes()) and not re.search(r"[\d。,，;；:：、]", line)
 
 
 def _issuer_in_title(title: str) -> str:
@@ -222,6 +215,13 @@ def _issuer_in_title(title: str) -> str:
 def _issuer_suffixes() -> tuple[str, ...]:
     data = json.loads((_DATA / "places.json").read_text(encoding="utf-8"))
     return tuple(sorted(data["issuer_suffixes"], key=len, reverse=True))
+
+
+def _in_digits(date: str) -> str:
+    """二〇二一年五月六日 → 2021年5月6日 (cn2an; ○ and 零 written for 〇)."""
+    import cn2an
+
+    return cn2an.transform(re.sub("[○零]", "〇", date), "cn2an")
 
 
 def _opening(body: str) -> str:

@@ -119,10 +119,6 @@ def _words() -> dict:
     }
 
 
-def _posseg():
-    return tagger()
-
-
 _NOUNISH = ("n", "vn", "a", "ad", "an", "b", "j", "l", "nz", "eng", "ng", "zg", "s")
 # words that name a thing (a governor with none of them, 增长 or 余下, says what happened, not to what)
 _NAMING = ("n", "vn", "j", "l", "nz", "eng", "ng", "zg", "s")
@@ -151,7 +147,7 @@ def _clean(words: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _cut(snippet: str) -> tuple[tuple[str, str], ...]:
-    return tuple((word, flag) for word, flag in _posseg().cut(snippet))
+    return tuple((word, flag) for word, flag in tagger().cut(snippet))
 
 
 def _noun_phrase(snippet: str, *, strict: bool = False) -> str:
