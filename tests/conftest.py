@@ -52,12 +52,22 @@ def bot(sample_home):
     return Assistant(home=sample_home)
 
 
+def _copy_of(sample_home: Path, folder: Path) -> Path:
+    home = folder / "home"
+    shutil.copytree(sample_home, home)
+    return home
+
+
 @pytest.fixture
 def writable_home(sample_home, tmp_path) -> Path:
     """A private copy of the sample store, for tests that change it."""
-    home = tmp_path / "home"
-    shutil.copytree(sample_home, home)
-    return home
+    return _copy_of(sample_home, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_home(sample_home, tmp_path_factory) -> Path:
+    """One private copy of the sample store for the tests of one module."""
+    return _copy_of(sample_home, tmp_path_factory.mktemp("module"))
 
 
 def free_port() -> int:

@@ -392,11 +392,9 @@ BAD_INPUTS = [
 
 
 @pytest.fixture(scope="module")
-def bad_input_home(sample_home, tmp_path_factory):
+def bad_input_home(module_home):
     """One private copy of the sample store for all bad-input tests: none may change it."""
-    home = tmp_path_factory.mktemp("bad-input") / "home"
-    shutil.copytree(sample_home, home)
-    return home
+    return module_home
 
 
 @pytest.fixture(scope="module")
