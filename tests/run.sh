@@ -6,7 +6,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+# The OCR extra too, so that the scanned-page tests run rather than skip (its models ship in the wheel).
+.venv/bin/python -m pip install -q -e '.[test,ocr]'
 # The page's end-to-end test drives Debian's Chromium; Chinese glyphs need Noto CJK.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto.*CJK"; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
