@@ -109,6 +109,8 @@ def strip_furniture(text: str, page_title: str = "") -> tuple[str, dict[str, str
             continue
         if short and line.lstrip().startswith("|") and _metadata_row(line, meta):
             continue
+        if short and _spaced_metadata(line, meta):
+            continue
         line = _strip_header_runs(line, meta)
         if line is not None:
             kept.extend(line.split("\n"))
@@ -130,6 +132,15 @@ def _metadata_row(line: str, meta: dict[str, str]) -> bool:
         return False
     for label, value in zip(cells[::2], cells[1::2]):
         _record(meta, labels[_bare_label(label)], value)
+    return True
+
+
+def _spaced_metadata(line: str, meta: dict[str, str]) -> bool:
+    """A metadata block row written `信息索引号  QLXC-2024-000318`: its label, blanks, its value."""
+    found = re.match(r"\s*([\u4e00-\u9fff]{2,6})[ \t\u3000]+(\S.{0,79})$", line)
+    if not found or found.group(1) not in rules().metadata_labels or "。" in found.group(2):
+        return False
+    _record(meta, rules().labels[found.group(1)], found.group(2))
     return True
 
 

@@ -61,8 +61,9 @@ def text_export_date_first() -> str:
     return "\n".join(lines)
 
 
-def text_export_metadata_block(two_lines: bool) -> str:
-    """A government site's metadata block, label and value on one line or on two, then 分享 朗读."""
+def text_export_metadata_block(two_lines: bool, spaced: bool = False) -> str:
+    """A government site's metadata block, label and value on one line (after a colon, or after
+    blanks only: `信息索引号  1145…`) or on two, then 分享 朗读."""
     pairs = [
         ("信息索引号", "11450000/2024-00037"),
         ("文件名称", TITLE),
@@ -72,6 +73,8 @@ def text_export_metadata_block(two_lines: bool) -> str:
     ]
     if two_lines:
         block = [line for label, value in pairs for line in (label, value)]
+    elif spaced:
+        block = [f"{label}  {value}" for label, value in pairs]
     else:
         block = [f"{a}:{b}    {c}:{d}" for (a, b), (c, d) in zip(pairs[::2], pairs[1::2])] + [f"{pairs[-1][0]}:{pairs[-1][1]}"]
     return "\n".join([*block, "分享 朗读", "", TITLE, "", *BODY, ""])

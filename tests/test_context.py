@@ -13,6 +13,7 @@ from assistant import Assistant
 from assistant.cli import main
 from assistant.config import REPO_ROOT, SAMPLE_NOTICE
 from ingest.context import Event, NoticeContext, Place, extract_context
+from ingest.furniture import rules
 from ingest.notice import read_notice
 
 COUNTY = REPO_ROOT / "eval" / "notices" / "county-xuncha-zhenggai-2022"
@@ -136,4 +137,6 @@ def test_an_undated_notice_speaks_from_the_year_of_the_last_event_it_reports():
 def test_every_eval_notice_has_its_issuer_a_place_and_a_date(path):
     context = read_notice(path).context
     assert context.issuer and context.places, context
+    # The title is the notice's own, never a line of the site around it (信息索引号 …).
+    assert not any(label in context.title for label in rules().labels), context.title
     assert context.signed_on or context.published_on or context.written_on or context.events, context

@@ -19,6 +19,7 @@ LAYOUTS = {
     "date-first.txt": (pages.text_export_date_first, {"published_on": "2023-12-28", "source": "临江区委巡视整改办"}),
     "metadata-one-line.txt": (lambda: pages.text_export_metadata_block(False), {"written_on": "2023-12-26"}),
     "metadata-two-lines.txt": (lambda: pages.text_export_metadata_block(True), {"written_on": "2023-12-26"}),
+    "metadata-spaced.txt": (lambda: pages.text_export_metadata_block(False, spaced=True), {"written_on": "2023-12-26"}),
     "split-title.txt": (pages.text_export_split_title, {"published_on": "2024-01-05"}),
     "heavy.html": (pages.heavy_page, {"published_on": "2024-01-05", "written_on": "2023-12-26", "source": "中共云溪市临江区委"}),
 }
