@@ -64,6 +64,12 @@ class ReaderSettings:
     rival_lexical: float = 0.9  # a rival figure in another section: its sentence covers this much of the best's
     rival_score: float = 0.85
     unmatched_year_penalty: float = 0.6  # a sentence that holds none of the question's years
+    # Sentences compared with an English question by the embedding model (assistant.meaning),
+    # calibrated on the English items of the dev sets:
+    meaning_sentences: int = 16  # how many candidates (each embedded once, then cached)
+    meaning_spread: float = 0.04  # cosine above the candidates' median that counts as fully close
+    meaning_weight: float = 0.3  # how much closeness weighs in a sentence's score
+    meaning_support: float = 0.6  # … and how much of it counts as what the question's words hold
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,7 @@ class ScoredSentence:
     lexical: float  # question coverage by the sentence alone
     context: float  # coverage by sentence + section titles + previous sentence
     year_ok: bool
+    meaning: float = 0.0  # closeness to the question by the embedding model (assistant.meaning), 0–1; 0 when not compared
 
 
 def sentence_years(sentence: Sentence, notice_year: str = "") -> set[str]:

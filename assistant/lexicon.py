@@ -111,6 +111,14 @@ def chinese_keywords(text: str) -> str:
     return " ".join(chinese for pattern, chinese in glossary() if pattern.search(text))
 
 
+def named_things(text: str) -> list[tuple[str, ...]]:
+    """The glossary entries an English question mentions, each as its Chinese alternatives,
+    without the entries that only ask ("how many" → 多少)."""
+    asking = set(words("question_words"))
+    entries = [tuple(chinese.split()) for pattern, chinese in glossary() if pattern.search(text)]
+    return [entry for entry in entries if not set(entry) <= asking]
+
+
 @lru_cache(maxsize=1)
 def _separable() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(

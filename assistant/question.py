@@ -14,7 +14,7 @@ from enum import Enum
 
 from assistant.errors import QuestionError
 from assistant.figures import find_figures
-from assistant.lexicon import cues, words
+from assistant.lexicon import cues, question_table, words
 
 MAX_QUESTION_CHARS = 2000
 # Control and format characters, and lone surrogates (which no encoder can write: the embedder would fail on them).
@@ -115,6 +115,8 @@ def analyse(text: str) -> Question:
     counted = _COUNTED.search(text) or _COUNTED_BEFORE.search(text)
     given = [f for f in find_figures(text) if f.kind not in ("year",)]
     unit = count.group("unit") if count and count.group("unit") != "年" else ""
+    if english and not unit:
+        unit = _english_unit(text)
     if unit == "个" and text[count.end() : count.end() + 1] == "人":
         unit = "人"  # "几个人": people are counted in 人, not 个 (but "几个村" counts villages in 个)
     return Question(
@@ -129,6 +131,13 @@ def analyse(text: str) -> Question:
         given_figures=frozenset(f.key for f in given),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
     )
+
+
+def _english_unit(text: str) -> str:
+    """The measure word of an English count ("how many mu of farmland" → 亩), "" if it names none."""
+    units = question_table("count").get("english_units", {})
+    found = re.search(r"\b(?:how many|number of)\s+([a-z]+)", text.lower())
+    return units.get(found.group(1), "") if found else ""
 
 
 def _predicate(text: str) -> str:

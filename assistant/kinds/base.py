@@ -77,7 +77,13 @@ class Evidence:
         floor = self.settings.min_coverage_english if self.question.english else self.settings.min_coverage
         if self.question.kind == AskKind.LIST:
             floor *= self.settings.list_floor
-        return (best.year_ok if year_ok is None else year_ok) and max(best.lexical, best.context * 0.9) >= floor
+        held = max(best.lexical, best.context * 0.9, self.meant(best))
+        return (best.year_ok if year_ok is None else year_ok) and held >= floor
+
+    def meant(self, ss: ScoredSentence) -> float:
+        """How much of the question a sentence holds by meaning (assistant.meaning: English
+        questions), on the scale of word coverage."""
+        return ss.meaning * self.settings.meaning_support
 
     def facts_in(self, sentence: Sentence) -> list[Fact]:
         """The facts of the notice that lie in `sentence`, in order."""

@@ -51,6 +51,7 @@ class _Candidate:
     score: float
     year_ok: bool
     support: float  # how much of what the question asks the figure's own words hold (0–1)
+    fact: Fact | None = None
 
 
 class FigureKind:
@@ -85,7 +86,8 @@ class FigureKind:
                 span = with_hedge(ss.sentence.text, figure)
                 score = ss.score + settings.local_weight * local + exact
                 year_ok = ss.year_ok
-                support = coverage(evidence.focus_terms, own_words(ss.sentence.text, figure))
+                support = max(coverage(evidence.focus_terms, own_words(ss.sentence.text, figure)),
+                              evidence.meant(ss))
                 if fact is not None:
                     fit = governor_fit(evidence.focus_terms, fact)
                     support = max(support, fit)
@@ -98,7 +100,7 @@ class FigureKind:
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
-                candidates.append(_Candidate(ss, span, figure, score, year_ok, support))
+                candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact))
         if not candidates:
             return evidence.abstain()
         candidates.sort(key=lambda c: c.score, reverse=True)
@@ -107,6 +109,10 @@ class FigureKind:
         if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < floor:
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
+            return evidence.abstain()
+        if _tied(best, candidates):
+            # Nothing tells the two figures apart (the same words around both, in one sentence):
+            # picking one would be a guess stated as found.
             return evidence.abstain()
         if evidence.several_notices:
             across = _per_notice(evidence, best, candidates)
@@ -143,6 +149,18 @@ class FigureKind:
         if question.needs_day and figure.kind == "date" and re.match(r"date:[\d?]+--", figure.key):
             return False  # "哪天": 2021年上半年 does not say
         return True
+
+
+def _tied(best: _Candidate, candidates: list[_Candidate]) -> bool:
+    """Whether a different figure of the same kind in the same notice scores exactly as well as the
+    best (another notice's figure is listed beside it instead: `_per_notice`). A 其中 part of a
+    whole is no rival of its whole: asked plainly, the whole is meant."""
+    return any(
+        other.figure.key != best.figure.key and other.figure.kind == best.figure.kind
+        and other.scored.sentence.doc_id == best.scored.sentence.doc_id and other.score >= best.score - 1e-9
+        and not (other.fact is not None and other.fact.part_of is not None)
+        for other in candidates[1:4]
+    )
 
 
 def _per_notice(evidence: Evidence, best: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
