@@ -137,7 +137,8 @@ def with_whole_verbs(text: str) -> str:
 def _asking() -> re.Pattern[str]:
     measures = "|".join(re.escape(w) for w in words("measure_words"))
     fillers = "|".join(re.escape(w) for w in sorted(question_table("asking").get("filler", ()), key=len, reverse=True))
-    return re.compile(rf"(?:多少|几)(?:{measures})?|{fillers}")
+    exact = "|".join(question_table("exact").get("patterns", ()))
+    return re.compile(rf"{exact}|(?:多少|几)(?:{measures})?|{fillers}")
 
 
 def without_asking_words(text: str) -> str:

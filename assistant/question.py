@@ -59,6 +59,7 @@ class Question:
     years: tuple[str, ...] = ()
     english: bool = False
     needs_day: bool = False  # a date question that a bare year does not answer
+    exact: bool = False  # the exact figure is demanded ("要准数"): a rounded one does not answer
     counted: str = ""  # what a count question counts ("群众"), if it says
     measures: bool = False  # a list of what was done (the section's 一是/二是 items), not of names
     predicate: str = ""  # the words right before 多少/几 ("已立案几件" → 立案): what the figure measures
@@ -125,6 +126,7 @@ def analyse(text: str) -> Question:
         years=years_in(text),
         english=english,
         needs_day=cues("date", "day_cues").found_in(text),
+        exact=cues("exact").found_in(text),
         counted=counted.group("noun") if counted else "",
         measures=cues("list", "measures").found_in(text),
         predicate=_predicate(text),

@@ -209,6 +209,23 @@ def test_year_the_notice_lacks(bot, year):
     assert_quotes_verbatim(bot, answer)
 
 
+# -- a demand for the exact figure ------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["2020年全区重点项目完成投资多少?别说超过多少,要准数", "2020年重点项目投资的确切数字是多少?不要约数"])
+def test_a_demand_for_the_exact_figure_passes_over_the_rounded_one(bot, question):
+    answer = bot.ask(question)
+    assert_answers(bot, answer, "158.72亿元", ("二", "第四方面问题", "(一)", "1."))
+
+
+def test_a_metric_given_only_rounded_says_so_when_the_exact_figure_is_demanded(bot):
+    answer = bot.ask("2020年重大产业项目招商多少?要准数")
+    assert not answer.found, answer.text
+    assert lead(answer).startswith("通报中这一数字只有约数「突破180亿元」"), answer.text
+    assert answer.citations[0].quote.startswith("2020年全区重点项目完成投资超过150亿元")
+    assert bot.ask("2020年重大产业项目招商多少?").text.startswith("突破180亿元")  # asked plainly, the rounded figure answers
+
+
 # -- English --------------------------------------------------------------------------
 
 

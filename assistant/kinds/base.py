@@ -89,10 +89,13 @@ class Evidence:
         """The facts of the notice that lie in `sentence`, in order."""
         return self.shelf.facts_between(sentence.doc_id, sentence.start, sentence.end)
 
-    def abstain(self, reason: str | None = None) -> Draft:
-        """"Not stated", pointing to the closest passage."""
-        closest = self.scored[0].sentence if self.scored else None
-        text = "The notice does not give this." if self.question.english else f"{reason or self.silence()}。"
+    def abstain(self, reason: str | None = None, closest: Sentence | None = None) -> Draft:
+        """"Not stated" (or `reason`, in the question's language), pointing to the closest passage."""
+        closest = closest or (self.scored[0].sentence if self.scored else None)
+        if self.question.english:
+            text = f"{reason}." if reason else "The notice does not give this."
+        else:
+            text = f"{reason or self.silence()}。"
         if closest is None:
             return Draft(text, False)
         text += f"\n\n最接近的相关段落:{self.quote(closest)}"

@@ -52,6 +52,7 @@ class _Candidate:
     year_ok: bool
     support: float  # how much of what the question asks the figure's own words hold (0–1)
     fact: Fact | None = None
+    rounded: bool = False  # hedged as the notice writes it: 超过150亿元, 40余万元
 
 
 class FigureKind:
@@ -82,8 +83,9 @@ class FigureKind:
                     continue
                 fact = by_figure.get(id(figure))
                 local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question)
-                exact = 0.0 if hedged(ss.sentence.text, figure) or (fact and fact.hedge) else settings.exact_bonus
+                rounded = hedged(ss.sentence.text, figure) or bool(fact and fact.hedge)
                 span = with_hedge(ss.sentence.text, figure)
+                exact = 0.0 if rounded else settings.exact_bonus
                 score = ss.score + settings.local_weight * local + exact
                 year_ok = ss.year_ok
                 support = max(coverage(evidence.focus_terms, own_words(ss.sentence.text, figure)),
@@ -100,10 +102,18 @@ class FigureKind:
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
-                candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact))
+                candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded))
         if not candidates:
             return evidence.abstain()
         candidates.sort(key=lambda c: c.score, reverse=True)
+        if question.exact:
+            # "要准数": a rounded figure (超过150亿元) is not what is asked. Where the notice gives
+            # the metric only rounded, say so, rather than offer the next figure as the exact one.
+            rounded, candidates = candidates[0] if candidates[0].rounded else None, [c for c in candidates if not c.rounded]
+            if rounded is not None and (not candidates or candidates[0].score < settings.rival_score * rounded.score):
+                return evidence.abstain(evidence.say(f"通报中这一数字只有约数「{rounded.span}」,没有给出确切数字",
+                                                     f"The notice gives this figure only rounded ({rounded.span})"),
+                                       closest=rounded.scored.sentence)
         best = candidates[0]
         floor = settings.min_support_english if question.english else settings.min_support
         if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < floor:
