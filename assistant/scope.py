@@ -35,32 +35,75 @@ def _rules() -> tuple[re.Pattern[str], frozenset[str], tuple[str, ...]]:
     return place, frozenset(table["not_places"]), tuple(table["latest"])
 
 
-def _places_of(record) -> set[str]:
+@lru_cache(maxsize=16384)
+def _place_names(places: str) -> frozenset[str]:
+    """The names a notice's places go by (its catalog's JSON), parsed once per distinct value:
+    every question reads every notice's places."""
     names = set()
-    for place in json.loads(record.places or "[]"):
+    for place in json.loads(places):
         names.add(place.get("name", ""))
         if len(place.get("short", "")) >= 2:
             names.add(place["short"])
-    return {n for n in names if n}
+    return frozenset(n for n in names if n)
 
 
-@lru_cache(maxsize=4096)
-def _pinyin(name: str) -> re.Pattern[str]:
-    """How an English question writes a place: 岚溪 → "Lanxi" (or "Lan Xi")."""
+def _pinyin_key(name: str) -> str:
+    """How an English question writes a place, spaces left out: 岚溪县 → "lanxi" ("Lanxi", "Lan Xi")."""
     from pypinyin import lazy_pinyin
 
-    syllables = lazy_pinyin(name)
-    return re.compile(rf"\b{' ?'.join(syllables)}\b", re.I)
-
-
-def _named_in(question: str, name: str) -> int:
-    """Where `question` names the place `name` (-1: it does not); English questions in pinyin."""
-    at = question.find(name)
-    if at >= 0 or re.search(r"[\u4e00-\u9fff]", question):
-        return at
     short = re.sub(r"(省|市|区|县|镇|乡)$", "", name)
-    found = _pinyin(short).search(question) if len(short) >= 2 else None
-    return found.start() if found else -1
+    return "".join(lazy_pinyin(short)).lower() if len(short) >= 2 else ""
+
+
+@dataclass(frozen=True)
+class _PlaceIndex:
+    """Every place name of a set of notices, looked up by the question's own substrings (and, for
+    English, its runs of words in pinyin), so that a question costs the same whether the store
+    holds ten notices or a thousand."""
+
+    by_place: dict[str, frozenset[str]]  # name → the notices about it
+    longest: int
+    by_pinyin: dict[str, tuple[str, ...]]  # "lanxi" → 岚溪县, 岚溪
+
+    def named(self, question: str) -> list[str]:
+        """The place names `question` names, longest first, none inside a longer one."""
+        found: dict[str, int] = {}
+        if re.search(r"[\u4e00-\u9fff]", question):
+            for size in range(min(self.longest, len(question)), 1, -1):
+                for at in range(len(question) - size + 1):
+                    piece = question[at : at + size]
+                    if piece in self.by_place and piece not in found:
+                        found[piece] = at
+        else:
+            words = list(re.finditer(r"[A-Za-z]+", question))
+            for i, first in enumerate(words):
+                for j in range(i, min(i + 4, len(words))):
+                    key = "".join(w.group() for w in words[i : j + 1]).lower()
+                    for name in self.by_pinyin.get(key, ()):
+                        found.setdefault(name, first.start())
+        named, taken = [], [False] * len(question)
+        for name in sorted(found, key=len, reverse=True):
+            at = found[name]
+            span = len(name) if at + len(name) <= len(question) and question[at : at + len(name)] == name else 1
+            if not any(taken[at : at + span]):
+                named.append(name)
+                taken[at : at + span] = [True] * span
+        return named
+
+
+@lru_cache(maxsize=64)
+def _index(places: tuple[tuple[str, str], ...]) -> _PlaceIndex:
+    by_place: dict[str, set[str]] = {}
+    for doc_id, record_places in places:
+        for name in _place_names(record_places):
+            by_place.setdefault(name, set()).add(doc_id)
+    by_pinyin: dict[str, list[str]] = {}
+    for name in by_place:
+        key = _pinyin_key(name)
+        if key:
+            by_pinyin.setdefault(key, []).append(name)
+    return _PlaceIndex({n: frozenset(d) for n, d in by_place.items()}, max(map(len, by_place), default=0),
+                       {k: tuple(v) for k, v in by_pinyin.items()})
 
 
 def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda word: False) -> Scope:
@@ -69,15 +112,13 @@ def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda 
     `mentioned(word)` says whether any stored notice's text holds `word`: a place some notice
     mentions (木里县, in a sentence about aid) is never taken for a place no notice is about."""
     pool = [r for r in records if doc_ids is None or r.doc_id in doc_ids]
-    by_place: dict[str, set[str]] = {}
-    for record in pool:
-        for name in _places_of(record):
-            by_place.setdefault(name, set()).add(record.doc_id)
-    named, taken = [], [False] * len(question)
-    for name in sorted(by_place, key=len, reverse=True):
-        at = _named_in(question, name)
-        if at >= 0 and not any(taken[at : at + len(name)]):
-            named.append(name)
+    index = _index(tuple((r.doc_id, r.places or "[]") for r in pool))
+    by_place = index.by_place
+    named = index.named(question)
+    taken = [False] * len(question)
+    for name in named:
+        at = question.find(name)
+        if at >= 0:
             taken[at : at + len(name)] = [True] * len(name)
     place_rule, not_places, latest_words = _rules()
     unknown = ""
@@ -97,7 +138,7 @@ def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda 
             unknown = word
             break
     if named:
-        reached = set.intersection(*(by_place[n] for n in named)) or set.union(*(by_place[n] for n in named))
+        reached = set(frozenset.intersection(*(by_place[n] for n in named)) or frozenset.union(*(by_place[n] for n in named)))
     else:
         reached = {r.doc_id for r in pool}
     if any(w in question.lower() for w in latest_words) and len(reached) > 1:

@@ -210,20 +210,26 @@ class NoticeStore:
     # -- reading -----------------------------------------------------------------
 
     def documents(self, refresh: bool = False) -> list[NoticeRecord]:
-        with self._lock:
-            if self._records is None or refresh:
-                with self._guard():
-                    got = self.catalog.get(include=["metadatas"])
-                self._records = {
-                    i: NoticeRecord(**{k: m[k] for k in NoticeRecord.__dataclass_fields__ if k in m})
-                    for i, m in zip(got["ids"], got["metadatas"])
-                    if not i.startswith("#")
-                }
-            return sorted(self._records.values(), key=lambda r: r.doc_id)
+        return list(self._catalog(refresh).values())
 
     def document(self, doc_id: str) -> NoticeRecord | None:
-        self.documents()
-        return self._records.get(doc_id)
+        return self._catalog().get(doc_id)
+
+    def _catalog(self, refresh: bool = False) -> dict[str, NoticeRecord]:
+        """The catalog's records by doc_id, in doc_id order; read once per generation (an answer
+        looks up its notices hundreds of times, and a store may hold thousands)."""
+        with self._lock:
+            records = self._records
+            if records is None or refresh:
+                with self._guard():
+                    got = self.catalog.get(include=["metadatas"])
+                found = [
+                    NoticeRecord(**{k: m[k] for k in NoticeRecord.__dataclass_fields__ if k in m})
+                    for i, m in zip(got["ids"], got["metadatas"])
+                    if not i.startswith("#")
+                ]
+                records = self._records = {r.doc_id: r for r in sorted(found, key=lambda r: r.doc_id)}
+            return records
 
     def active_versions(self) -> dict[str, str]:
         return {r.doc_id: r.version for r in self.documents()}
