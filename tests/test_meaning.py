@@ -90,3 +90,23 @@ def test_two_figures_nothing_tells_apart_are_not_a_guess(homes):
     assert not answer.found, answer.text
     assert "一季度新增就业岗位320个" in answer.text  # the closest passage shows both
     assert bot.ask("二季度新增就业岗位多少个?").text.startswith("410个")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Lushan county GDP 2023?", "money"),
+    ("no. of farm machines checked", "count"),
+    ("first secretaries sent to villages - number?", "count"),
+    ("farmland fertility subsidy per mu in 2023?", "money"),
+    ("Describe how the bureau rectified the subsidy problems", "passage"),
+])
+def test_a_terse_english_request_asks_for_a_figure(question, kind):
+    from assistant.followup import resolve
+    from assistant.kinds import classify
+
+    assert classify(analyse(question), resolve(question, [])).kind.value == kind
+
+
+def test_a_terse_english_request_gets_the_figure(homes):
+    bot, _ = homes
+    answer = bot.ask("no. of farm machines checked")
+    assert answer.found and answer.text.startswith("2417台"), answer.text

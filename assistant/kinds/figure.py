@@ -348,7 +348,15 @@ def _percent(question: Question) -> bool:
 
 
 def _money(question: Question) -> bool:
-    return cues("money").found_in(question.text) and cues("money", "asks_amount").found_in(question.text)
+    return cues("money").found_in(question.text) and (cues("money", "asks_amount").found_in(question.text) or terse(question))
+
+
+def terse(question: Question) -> bool:
+    """An English request for a figure typed as a bare phrase ("Heling county GDP 2023?")."""
+    if not question.english:
+        return False
+    asking = set(question_table("figure").get("english_question_words", ()))
+    return not any(word in asking for word in re.findall(r"[a-z]+", question.text.lower()))
 
 
 KINDS = (
@@ -362,7 +370,7 @@ KINDS = (
     FigureKind(AskKind.MONEY, _money),
 )
 # Some figure, of whatever kind the best sentence gives: after names and lists in precedence.
-ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text))
+ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text) or terse(q))
 
 
 def _governed_by(predicate: str, governor: str) -> bool:
