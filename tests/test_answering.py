@@ -146,6 +146,20 @@ def test_followup_in_a_conversation(bot):
     assert chat.history == []
 
 
+@pytest.mark.parametrize(("question", "leans"), [
+    ("整改好了几座?", True),  # what was done, to nothing named: the question before says what
+    ("办结了多少件?", True),
+    ("剩下的还有几个?", True),
+    ("高明区2020年的GDP是多少?", False),  # short, and stands alone
+    ("全区立案多少件?", False),
+    ("2020年全区共发展党员多少人?", False),
+])
+def test_a_question_leans_on_the_one_before_by_what_it_lacks(question, leans):
+    from assistant.followup import leans_on_history
+
+    assert leans_on_history(question) is leans
+
+
 def test_followup_with_explicit_history(bot):
     question = "目前全区8家污水处理厂中低负荷运行的有几家?"
     first = bot.ask(question)
