@@ -53,7 +53,10 @@ class ComparisonKind:
         first, second = pair
         if not (evidence.answers(first.scored) and evidence.answers(second.scored)):
             return evidence.abstain()
-        lines = [f"{_label(first)}:{first.fact.text};{_label(second)}:{second.fact.text}"]
+        first_label, second_label = _label(first), _label(second)
+        if first_label == second_label:  # "城乡…分别…780元和610元": one name for both, in the notice's order
+            first_label, second_label = f"{first_label}①", f"{second_label}②"
+        lines = [f"{first_label}:{first.fact.text};{second_label}:{second.fact.text}"]
         arithmetic = _arithmetic(first.fact, second.fact, ratio="倍" in evidence.question.text or "times" in evidence.question.text)
         lines.append(arithmetic or evidence.say("(两个数字单位不同,不直接相减)", "(the two figures have different units; not subtracted)"))
         citations, quotes = [], []
@@ -83,12 +86,13 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     if not found:
         return None
     picks = []
-    for part in (found.group("a"), found.group("b")):
+    for part in _parallel(found.group("a"), found.group("b")):
         terms = evidence.terms_for(part)
         best: _Found | None = None
         for ss in evidence.scored[:12]:
             for fact in _facts_in(evidence, ss):
-                fit = _fit(evidence, terms, fact) + coverage(terms, ss.sentence.text) * 0.3
+                # Of equal fits, the figure named in fewest words: 出口额, not 货物进出口总额, for "出口".
+                fit = _fit(evidence, terms, fact) + coverage(terms, ss.sentence.text) * 0.3 - 0.001 * len(fact.governor)
                 if best is None or fit > best.fit:
                     best = _Found(fact, ss, fit)
         if best is None or best.fit <= 0:
@@ -97,6 +101,15 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     a, b = picks
     if a.fact.start == b.fact.start:
         return None  # both parts found the same figure: the question names one thing twice
+    return a, b
+
+
+def _parallel(a: str, b: str) -> tuple[str, str]:
+    """"城市和农村低保标准": the head both share is written once, after the second; the first
+    gets it too (城市低保标准), when it is a modifier as long as the second's own."""
+    a, b = a.strip(), re.split(r"分别|各|差|哪个|谁|[多少几]", b.strip(), maxsplit=1)[0]
+    if 2 <= len(a) <= 3 and len(b) > len(a) + 1 and re.fullmatch(r"[\u4e00-\u9fff]+", a + b):
+        return a + b[len(a):], b
     return a, b
 
 
@@ -123,8 +136,10 @@ def _sentence_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
 
 def _label(found: _Found) -> str:
     fact = found.fact
+    # What the figure is of, without the enumeration's verb ("…标准分别提高到每人每月" → "…标准").
+    named = re.split(r"分别|各自", fact.governor)[0] if fact.governor else ""
     return {"from": "之前", "to": "之后", "planned": "计划", "target": "目标", "actual": "实际"}.get(fact.role) or (
-        fact.governor or fact.subject or "数字"
+        named or fact.governor or fact.subject or "数字"
     )[-12:]
 
 
@@ -136,11 +151,12 @@ def _arithmetic(a: Fact, b: Fact, ratio: bool) -> str:
     unit = qb.unit if qa.unit == qb.unit else qb.base
     scale = Decimal(str(qb.value)) / Decimal(str(qb.number)) if qa.unit == qb.unit and qb.number else Decimal(1)
     va, vb = Decimal(str(qa.value)) / scale, Decimal(str(qb.value)) / scale
-    difference = vb - va
     if qa.base == "%":
         unit = "个百分点"
-    text = f"{format_value(float(vb))} − {format_value(float(va))} = {format_value(float(difference))}{unit}"
-    if ratio and va and qa.base != "%":
-        text += f";{format_value(float(vb))} ÷ {format_value(float(va))} ≈ {format_value(round(float(vb / va), 2))}倍"
-    more = "后者多" if difference > 0 else "前者多" if difference < 0 else "两者相等"
+    more = "后者多" if vb > va else "前者多" if vb < va else "两者相等"
+    # The difference as people ask it ("差多少"): the larger less the smaller, which one is larger said first.
+    big, small = max(va, vb), min(va, vb)
+    text = f"{format_value(float(big))} − {format_value(float(small))} = {format_value(float(big - small))}{unit}"
+    if ratio and small and qa.base != "%":
+        text += f";{format_value(float(big))} ÷ {format_value(float(small))} ≈ {format_value(round(float(big / small), 2))}倍"
     return f"{more}:{text}"

@@ -1,0 +1,68 @@
+"""Comparisons answered from two facts, each quoted, with the arithmetic written out.
+
+The statistical bulletin below is invented for this test (鹿山县 is not a real county).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+
+NOTICE = """鹿山县2024年国民经济和社会发展统计公报
+
+一、综合
+全年全县地区生产总值286.4亿元,比上年增长6.1%。
+
+二、对外经济
+全年货物进出口总额31.25亿元,其中出口额24.08亿元,进口额7.17亿元。
+
+三、人民生活
+城乡居民最低生活保障标准分别提高到每人每月780元和610元。
+全年城镇居民人均可支配收入43120元,农村居民人均可支配收入22760元。
+全县政府债务率由上年的171.3%下降到158.6%。
+全年新建提升党员示范岗186个,党员先锋岗243个。
+
+鹿山县统计局
+2025年3月20日
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("comparison")
+    path = folder / "lushan-tongji-gongbao-2024.txt"
+    path.write_text(NOTICE, encoding="utf-8")
+    assistant = Assistant(home=folder / "home")
+    assistant.ingest(path)
+    return assistant
+
+
+@pytest.mark.parametrize(("question", "figures", "arithmetic"), [
+    # "出口" is in 进出口总额 too: the figure named in fewest words is the one meant
+    ("出口和进口各多少,差多少", ("24.08亿元", "7.17亿元"), "24.08 − 7.17 = 16.91亿元"),
+    # the head both share written once: 城镇 gets 居民人均可支配收入 as well
+    ("城镇和农村居民人均可支配收入差多少?", ("43120元", "22760元"), "43120 − 22760 = 20360元"),
+    # one metric's two states, a rate: the difference in percentage points
+    ("政府债务率从多少降到多少,降了几个点", ("171.3%", "158.6%"), "171.3 − 158.6 = 12.7个百分点"),
+    ("党员先锋岗和示范岗哪个多,多几个", ("243个", "186个"), "243 − 186 = 57个"),
+])
+def test_a_comparison_states_both_figures_and_the_difference(bot, question, figures, arithmetic):
+    answer = bot.ask(question)
+    assert answer.found, answer.text
+    lead = answer.text.split("\n\n")[0]
+    assert all(f in lead for f in figures), answer.text
+    assert arithmetic in lead, answer.text  # larger less smaller: how "差多少" is meant
+    assert answer.citations and all(c.quote in NOTICE for c in answer.citations)
+
+
+def test_two_figures_under_one_name_are_told_apart_by_their_order(bot):
+    answer = bot.ask("城乡低保标准各多少")
+    lead = answer.text.split("\n\n")[0]
+    assert "城乡居民最低生活保障标准①:780元" in lead and "标准②:610元" in lead, answer.text
+    assert "分别" not in lead.split("\n")[0]
+
+
+def test_a_ratio_is_given_when_asked(bot):
+    answer = bot.ask("出口额是进口额的几倍?")
+    assert "24.08 ÷ 7.17 ≈ 3.36倍" in answer.text, answer.text
