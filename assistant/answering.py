@@ -29,6 +29,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.scope import Scope, scope_of
 from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
+from ingest.tagger import tagger
 from ingest.sections import Section, parse_sections
 
 
@@ -84,6 +85,7 @@ class Answerer:
                 question, resolved, scored, terms, focus_terms, shelf=self, settings=reader,
                 silence=lambda: silence(question, terms, scored[0] if scored else None),
                 terms_for=self._terms_for, several_notices=scope.several,
+                named=self._named_otherwise(query),
             )
             draft = kinds.compose(evidence)
         answer = Answer(
@@ -103,6 +105,15 @@ class Answerer:
             return
         yield from text_chunks(answer.text)
         yield answer
+
+    def _named_otherwise(self, query: str) -> tuple[tuple[str, ...], ...]:
+        """What the question names in words no notice uses, as the notices' words for it (GDP →
+        地区生产总值, 生产总值, 经济总量): a figure answers it only from a sentence that says one."""
+        return tuple(
+            tuple(a for a in alts if self._corpus_has(a.lower()))
+            for word, alts in synonyms_in(query).items()
+            if len(word) > 1 and _is_thing(word) and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
+        )
 
     def _with_synonyms(self, query: str) -> str:
         """The query with the notices' words for what it says otherwise (邮编 → 邮政编码), so both
@@ -223,6 +234,12 @@ class Answerer:
         """The notice as people name it: "高明区 巡视整改 2021", else its title."""
         record = self.store.document(doc_id)
         return (record.short_name or record.title or doc_id) if record else doc_id
+
+
+def _is_thing(word: str) -> bool:
+    """Whether a word names a thing (GDP, 高企), not an act (花了, 剩下): only a thing must be
+    said by the sentence that answers."""
+    return all(flag[:1] == "n" or flag == "eng" for _, flag in tagger().lcut(word))
 
 
 def _classified(text: str, resolved: Resolved) -> Question:

@@ -15,6 +15,7 @@ from typing import Protocol
 from assistant.answer import Citation
 from assistant.config import ReaderSettings
 from assistant.evidence import ScoredSentence, Sentence, Terms
+from ingest.keyword import normalize
 from assistant.followup import Resolved
 from assistant.question import AskKind, Question
 from ingest.facts import Fact
@@ -54,6 +55,14 @@ class Evidence:
     silence: Callable[[], str]  # why the notices do not answer, worded for this question
     terms_for: Callable[[str], Terms]  # the weighted words of any part of the question
     several_notices: bool = False  # the question reaches more than one notice: every quote names its own
+    # What the question names in words no notice uses, as the notices' own words for each thing.
+    named: tuple[tuple[str, ...], ...] = ()
+
+    def says_what_is_named(self, sentence: Sentence) -> bool:
+        """Whether a sentence (or its headings) says each thing the question named otherwise:
+        "GDP" is answered from a sentence about 地区生产总值 only."""
+        where = normalize(" ".join((sentence.text, *sentence.titles))).lower()
+        return all(any(word.lower() in where for word in words) for words in self.named)
 
     def say(self, chinese: str, english: str) -> str:
         """The reader's own words in the question's language (quotes stay in the notice's)."""

@@ -120,6 +120,10 @@ class FigureKind:
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
             return evidence.abstain()
+        if not evidence.says_what_is_named(best.scored.sentence):
+            # The question names its metric in other words (GDP); this sentence says none of the
+            # notices' words for it: its figure is of something else.
+            return evidence.abstain()
         if _tied(best, candidates):
             # Nothing tells the two figures apart (the same words around both, in one sentence):
             # picking one would be a guess stated as found.

@@ -1,6 +1,6 @@
-"""Comparisons answered from two facts, each quoted, with the arithmetic written out.
-
-The statistical bulletin below is invented for this test (鹿山县 is not a real county).
+"""Questions on an invented statistical bulletin (鹿山县 is not a real county): comparisons
+answered from two facts, each quoted, with the arithmetic written out; a metric named in the
+question's own words (GDP) answered only from a sentence that says it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 
 一、综合
 全年全县地区生产总值286.4亿元,比上年增长6.1%。
+2025年一季度,全县重点项目完成投资12.6亿元。
 
 二、对外经济
 全年货物进出口总额31.25亿元,其中出口额24.08亿元,进口额7.17亿元。
@@ -66,3 +67,11 @@ def test_two_figures_under_one_name_are_told_apart_by_their_order(bot):
 def test_a_ratio_is_given_when_asked(bot):
     answer = bot.ask("出口额是进口额的几倍?")
     assert "24.08 ÷ 7.17 ≈ 3.36倍" in answer.text, answer.text
+
+
+def test_a_metric_named_otherwise_is_answered_only_where_it_is_said(bot):
+    assert bot.ask("2024年鹿山县GDP多少?").text.startswith("286.4亿元")
+    # 2025年一季度 has a figure, of key projects, not of GDP: not stated, never 12.6亿元
+    answer = bot.ask("2025年一季度GDP多少?")
+    assert not answer.found, answer.text
+    assert "12.6亿元" not in answer.text.split("\n")[0]
