@@ -81,6 +81,7 @@ class _PlaceRules:
     province_cities: frozenset[str]
     prefixes: tuple[str, ...]
     boundary: re.Pattern
+    name_starts: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +96,7 @@ def _place_rules() -> _PlaceRules:
         province_cities=frozenset(data["province_level_cities"]),
         prefixes=tuple(data["issuer_prefixes"]),
         boundary=re.compile(rf"(?:^|(?<=[{data['free_text_after']}]))[\u4e00-\u9fff]"),
+        name_starts=tuple(data.get("name_start_words", ())),
     )
 
 
@@ -268,6 +270,9 @@ def _places(issuers: list[str], titles: list[str], opening: str) -> tuple[Place,
     for chain in chains:
         previous = -1
         for name, suffix in chain:
+            # "关于东浦区2022年度…的通报": the title's 关于 opens the sentence, not the place's name.
+            lead = next((w for w in rules.name_starts if name.startswith(w) and len(name) - len(w) > len(suffix)), "")
+            name = name[len(lead):]
             stem = name[: -len(suffix)]
             level = rules.levels.index(rules.suffix_level[suffix])
             if suffix == "市" and stem in rules.province_cities:

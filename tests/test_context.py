@@ -126,6 +126,11 @@ def test_issuer_and_date_under_the_title_of_a_bulletin_and_a_work_report():
     assert extract_context("鹿山县2025年国民经济和社会发展统计公报\n\n一、综合\n正文。").issuer == ""
 
 
+def test_a_title_opening_with_guanyu_names_the_place_without_it():
+    context = extract_context("关于鹿山区2023年度区级预算执行审计查出问题整改情况的通报\n\n鹿山区审计局向区人大常委会报告了审计工作情况。")
+    assert [p.name for p in context.places] == ["鹿山区"], context.places
+
+
 def test_an_undated_notice_speaks_from_the_year_of_the_last_event_it_reports():
     context = extract_context("中共鹿山县委关于巡视整改进展情况的通报\n\n根据省委统一部署,2025年3月9日至5月10日,"
                               "省委第二巡视组对鹿山县进行了常规巡视。2025年6月14日,巡视组向县委反馈了巡视意见。\n一、总体情况\n正文。")
