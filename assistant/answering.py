@@ -74,6 +74,8 @@ class Answerer:
         scored: list[ScoredSentence] = []
         if scope.unknown_place:
             draft = Draft(_no_such_place(scope.unknown_place, question.english), False)
+        elif scope.above and question.wants_figure:
+            draft = Draft(self._not_the_whole(scope, question.english), False)
         else:
             reader = self.settings.reader
             # A question that several notices can answer reads passages from each of them.
@@ -114,6 +116,12 @@ class Answerer:
             for word, alts in synonyms_in(query).items()
             if len(word) > 1 and _is_thing(word) and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
         )
+
+    def _not_the_whole(self, scope: Scope, english: bool) -> str:
+        names = "、".join(sorted({self.notice_name(d) for d in scope.doc_ids or ()}))
+        if english:
+            return f"The notices ({names}) are about places within {scope.above}; they give no figure for {scope.above} as a whole."
+        return f"通报中没有{scope.above}整体的数字:相关通报({names})只涉及{scope.above}下辖的地方。"
 
     def _with_synonyms(self, query: str) -> str:
         """The query with the notices' words for what it says otherwise (邮编 → 邮政编码), so both

@@ -24,6 +24,7 @@ class Scope:
     places: tuple[str, ...] = ()  # the place words the question names, as written
     unknown_place: str = ""  # a place the question names that no notice is about
     several: bool = False  # more than one notice can answer
+    above: str = ""  # "江屿市全市…": the whole of a place the notices reached are only within
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +146,26 @@ def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda 
         newest = max(_when(r) for r in pool if r.doc_id in reached)
         reached = {r.doc_id for r in pool if r.doc_id in reached and _when(r) == newest}
     limited = frozenset(reached) if (named or doc_ids is not None or len(reached) < len(pool)) else None
-    return Scope(limited, tuple(named), unknown if not named else "", len(reached) > 1)
+    above = _whole_above(question, named, [r for r in pool if r.doc_id in reached])
+    return Scope(limited, tuple(named), unknown if not named else "", len(reached) > 1, above)
+
+
+def _whole_above(question: str, named: list[str], records) -> str:
+    """The place named when the question asks for the whole of it ("江屿市全市…") and every notice
+    it reaches is about a place within it (澄川县's notice names its city): they do not say."""
+    whole_of = question_table("places").get("whole_of", {})
+    for name in named:
+        levels = set()
+        for record in records:
+            places = json.loads(record.places or "[]")
+            level = next((p.get("level") for p in places if name in (p.get("name"), p.get("short"))), None)
+            if level is None or not places or places[-1].get("name") == name:
+                levels = set()
+                break
+            levels.add(level)
+        if len(levels) == 1 and any(word in question for word in whole_of.get(levels.pop(), ())):
+            return name
+    return ""
 
 
 # What may stand before a place a question names: nothing, a non-Han character, or a few words.

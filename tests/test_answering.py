@@ -223,6 +223,18 @@ def test_year_the_notice_lacks(bot, year):
     assert_quotes_verbatim(bot, answer)
 
 
+# -- the whole of a place above the notice's own ---------------------------------------
+
+
+def test_a_figure_for_the_whole_city_is_not_taken_from_a_district_notice(bot):
+    answer = bot.ask("佛山市全市2020年重点项目完成投资多少?")
+    assert not answer.found, answer.text
+    assert answer.text.startswith("通报中没有佛山市整体的数字"), answer.text
+    assert "158.72" not in answer.text
+    # naming the district within the city is asking the notice's own place
+    assert lead(bot.ask("佛山市高明区2020年重点项目完成投资多少?")).startswith("158.72亿元")
+
+
 # -- a demand for the exact figure ------------------------------------------------------
 
 
