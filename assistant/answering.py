@@ -114,7 +114,9 @@ class Answerer:
         return tuple(
             tuple(a for a in alts if self._corpus_has(a.lower()))
             for word, alts in synonyms_in(query).items()
-            if len(word) > 1 and _is_thing(word) and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
+            # the tagger last: it is loaded only for a question that names something otherwise
+            if len(word) > 1 and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
+            and _is_thing(word)
         )
 
     def _not_the_whole(self, scope: Scope, english: bool) -> str:
