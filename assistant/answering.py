@@ -18,7 +18,7 @@ from dataclasses import replace
 from assistant import kinds, meaning
 from assistant.answer import Answer, Citation, Passage, text_chunks
 from assistant.config import Settings
-from assistant.evidence import ScoredSentence, Sentence, question_terms, score_sentences, split_sentences
+from assistant.evidence import ScoredSentence, Sentence, names_a_thing, question_terms, score_sentences, split_sentences
 from assistant.figures import find_figures, normalize
 from assistant.followup import Resolved, has_own_subject, resolve
 from assistant.kinds.base import Draft, Evidence, silence
@@ -29,7 +29,6 @@ from assistant.retrieval import HybridRetriever
 from assistant.scope import Scope, scope_of
 from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
-from ingest.tagger import tagger
 from ingest.sections import Section, parse_sections
 
 
@@ -116,7 +115,7 @@ class Answerer:
             for word, alts in synonyms_in(query).items()
             # the tagger last: it is loaded only for a question that names something otherwise
             if len(word) > 1 and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
-            and _is_thing(word)
+            and names_a_thing(word)
         )
 
     def _not_the_whole(self, scope: Scope, english: bool) -> str:
@@ -244,12 +243,6 @@ class Answerer:
         """The notice as people name it: "高明区 巡视整改 2021", else its title."""
         record = self.store.document(doc_id)
         return (record.short_name or record.title or doc_id) if record else doc_id
-
-
-def _is_thing(word: str) -> bool:
-    """Whether a word names a thing (GDP, 高企), not an act (花了, 剩下): only a thing must be
-    said by the sentence that answers."""
-    return all(flag[:1] == "n" or flag == "eng" for _, flag in tagger().lcut(word))
 
 
 def _classified(text: str, resolved: Resolved) -> Question:

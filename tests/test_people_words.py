@@ -13,9 +13,9 @@ from eval.validate import SETS_DIR, load_set
 GAOMING_SETS = [SETS_DIR / "gaoming.jsonl", SETS_DIR / "pw-gaoming.jsonl"]
 # The worst failure, held down in CI: a figure stated as found that is not the asked one
 # (an answer to an unanswerable question included), on the bundled notice's sets. The target
-# is 3% on each; the people's-words set does not meet it yet (0.12, 6 of 49, measured 2026-12-01, see
+# is 3% on each; the people's-words set does not meet it yet (0.06, 3 of 49, measured 2026-12-02, see
 # the README's eval table), so it is held where it stands, and any rise fails.
-MAX_CONFIDENTLY_WRONG = {"gaoming": 0.03, "pw-gaoming": 0.13}
+MAX_CONFIDENTLY_WRONG = {"gaoming": 0.03, "pw-gaoming": 0.07}
 
 
 @pytest.fixture(scope="module")

@@ -125,8 +125,8 @@ class FigureKind:
             # notices' words for it: its figure is of something else.
             return evidence.abstain()
         if _tied(best, candidates):
-            # Nothing tells the two figures apart (the same words around both, in one sentence):
-            # picking one would be a guess stated as found.
+            # Nothing tells the two figures apart (the same words around both): picking one
+            # would be a guess stated as found.
             return evidence.abstain()
         if evidence.several_notices:
             across = _per_notice(evidence, best, candidates)
