@@ -23,6 +23,7 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 全年城镇居民人均可支配收入43120元,农村居民人均可支配收入22760元。
 全县政府债务率由上年的171.3%下降到158.6%。
 全年新建提升党员示范岗186个,党员先锋岗243个。
+坚持把群众满意作为检验成效的标准,刊发回应报道36篇。
 
 鹿山县统计局
 2025年3月20日
@@ -75,3 +76,10 @@ def test_a_metric_named_otherwise_is_answered_only_where_it_is_said(bot):
     answer = bot.ask("2025年一季度GDP多少?")
     assert not answer.found, answer.text
     assert "12.6亿元" not in answer.text.split("\n")[0]
+
+
+def test_a_satisfaction_rate_is_a_percentage_never_the_count_beside_its_words(bot):
+    # 群众满意 and a count of reports, but no rate: not stated, never "36篇"
+    answer = bot.ask("群众满意度是多少?")
+    assert not answer.found, answer.text
+    assert "36篇" not in answer.text.split("\n")[0]
