@@ -18,7 +18,7 @@ from dataclasses import replace
 from assistant import kinds, meaning
 from assistant.answer import Answer, Citation, Passage, text_chunks
 from assistant.config import Settings
-from assistant.evidence import ScoredSentence, Sentence, names_a_thing, question_terms, score_sentences, split_sentences
+from assistant.evidence import ScoredSentence, Sentence, asks_only, names_a_thing, question_terms, score_sentences, split_sentences
 from assistant.figures import find_figures, normalize
 from assistant.followup import Resolved, has_own_subject, resolve
 from assistant.kinds.base import Draft, Evidence, silence
@@ -86,7 +86,8 @@ class Answerer:
                 question, resolved, scored, terms, focus_terms, shelf=self, settings=reader,
                 silence=lambda: silence(question, terms, scored[0] if scored else None),
                 terms_for=self._terms_for, several_notices=scope.several,
-                named=self._named_otherwise(query),
+                # (an English question's Chinese words are the glossary's, not the asker's: not required)
+                named=() if question.english else self._named_otherwise(query),
             )
             draft = kinds.compose(evidence)
         answer = Answer(
@@ -114,7 +115,9 @@ class Answerer:
             tuple(a for a in alts if self._corpus_has(a.lower()))
             for word, alts in synonyms_in(query).items()
             # the tagger last: it is loaded only for a question that names something otherwise
-            if len(word) > 1 and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
+            # a word people ask with (金额, 多少钱) names no metric: whether one notice happens to use it says nothing
+            if len(word) > 1 and not asks_only(word, alts)
+            and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
             and names_a_thing(word)
         )
 

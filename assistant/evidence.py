@@ -87,6 +87,12 @@ def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str,
     ]
 
 
+def asks_only(word: str, synonyms: tuple[str, ...] = ()) -> bool:
+    """Whether a word, or any word of its synonym group, is one people ask with (金额, 数量) or
+    one every notice of the genre uses (整改): it names no particular thing."""
+    return any(w in _ASKING_NOUNS or w in GENERIC for w in (word, *synonyms))
+
+
 def names_a_thing(word: str) -> bool:
     """Whether an unknown word names a thing (a metric: 常住人口, GDP) rather than saying how one
     asks (实打实, 住进去, 别跟我说): only a thing the notices never name makes them silent."""
