@@ -171,7 +171,8 @@ def split_sentences(node_text: str, node_start: int) -> list[tuple[int, int, str
         lead = len(raw) - len(raw.lstrip())
         start = node_start + found.start() + lead
         out.append((start, start + len(text), text, previous))
-        previous = "" if text.endswith("\n") else text
+        # A line break ends the paragraph: the next sentence's "sentence before" is none.
+        previous = "" if node_text.startswith("\n", found.end()) else text
     return out
 
 

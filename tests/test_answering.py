@@ -370,3 +370,14 @@ def test_question_in_another_script_gets_an_answer(bot, question):
     if answer.found:
         assert answer.citations
     assert_quotes_verbatim(bot, answer)
+
+
+def test_the_sentence_before_is_of_the_same_paragraph_only():
+    from assistant.evidence import split_sentences
+
+    text = "2020年以来,全区开展专项整治。共查处问题12个\n新建公厕15座。"
+    sentences = split_sentences(text, 100)
+    assert [s[2] for s in sentences] == ["2020年以来,全区开展专项整治。", "共查处问题12个", "新建公厕15座。"]
+    assert sentences[1][3] == "2020年以来,全区开展专项整治。"  # its paragraph's time carries to it
+    assert sentences[2][3] == ""  # a line break ends the paragraph
+    assert sentences[0][0] == 100 and text[sentences[2][0] - 100 :].startswith("新建公厕")
