@@ -114,8 +114,8 @@ class Answerer:
         return tuple(
             tuple(a for a in alts if self._corpus_has(a.lower()))
             for word, alts in synonyms_in(query).items()
-            # the tagger last: it is loaded only for a question that names something otherwise
-            # a word people ask with (金额, 多少钱) names no metric: whether one notice happens to use it says nothing
+            # A word people ask with (金额) names no metric, whether or not some notice uses it;
+            # the tagger (names_a_thing) comes last, so it loads only for a word the notices lack.
             if len(word) > 1 and not asks_only(word, alts)
             and not self._corpus_has(word.lower()) and any(self._corpus_has(a.lower()) for a in alts)
             and names_a_thing(word)

@@ -63,7 +63,7 @@ def leans_on_history(question: str) -> bool:
     text = question.strip()
     han = re.search(r"[\u4e00-\u9fff]", text)
     return bool(start.search(text) or end.search(text) or _ITEM_REF.search(text)
-                or (not han and english.search(text)) or not has_own_subject(text) or not names_a_thing(text))
+                or (not han and english.search(text)) or not has_own_subject(text) or not mentions_a_thing(text))
 
 
 def has_own_subject(question: str) -> bool:
@@ -74,21 +74,21 @@ def has_own_subject(question: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff\d]", rest)) >= 2
 
 
-def names_a_thing(question: str) -> bool:
+def mentions_a_thing(question: str) -> bool:
     """Whether a question with words of its own names a thing (a noun, a place, a time, a
     figure), not only what was done to it: "整改好了几座?", "办结了多少件?" lean on the
     question before."""
     rest = _markers()[3].sub("", _QUESTION_WORDS.sub("", question))
     if re.search(r"[A-Za-z]{3,}", rest):
         return True
-    return any(_names_a_thing(word, flag) for word, flag in tagger().lcut(rest))
+    return any(_is_a_thing(word, flag) for word, flag in tagger().lcut(rest))
 
 
 # jieba's tags of words that name what a question is about: nouns, places, times, numerals.
 _THING_TAGS = ("n", "vn", "eng", "m", "t", "s", "f")
 
 
-def _names_a_thing(word: str, flag: str) -> bool:
+def _is_a_thing(word: str, flag: str) -> bool:
     return ((flag[:1] == "n" or flag in _THING_TAGS) and word not in GENERIC and word not in words("measure_words")
             and bool(re.search(r"\w", word)))
 

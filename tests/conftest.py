@@ -44,6 +44,17 @@ def sample_home(tmp_path_factory) -> Path:
     return home
 
 
+def home_with_notice(folder: Path, file_name: str, text: str) -> Path:
+    """A store at `folder/home` holding one notice written for a test (`file_name` is its doc id
+    and extension)."""
+    from assistant import Assistant
+
+    path = folder / file_name
+    path.write_text(text, encoding="utf-8")
+    Assistant(home=folder / "home").ingest(path)
+    return folder / "home"
+
+
 @pytest.fixture(scope="session")
 def bot(sample_home):
     """The offline assistant over the bundled notice."""

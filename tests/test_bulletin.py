@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
+from conftest import home_with_notice
 
 NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 
@@ -32,12 +33,7 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("comparison")
-    path = folder / "lushan-tongji-gongbao-2024.txt"
-    path.write_text(NOTICE, encoding="utf-8")
-    assistant = Assistant(home=folder / "home")
-    assistant.ingest(path)
-    return assistant
+    return Assistant(home=home_with_notice(tmp_path_factory.mktemp("bulletin"), "lushan-tongji-gongbao-2024.txt", NOTICE))
 
 
 @pytest.mark.parametrize(("question", "figures", "arithmetic"), [

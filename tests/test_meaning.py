@@ -16,6 +16,7 @@ import pytest
 from assistant import Assistant
 from assistant.config import Settings
 from assistant.question import analyse
+from conftest import home_with_notice
 
 NOTICE = """中共鹿山县农业农村局党组关于巡察整改进展情况的通报
 
@@ -39,12 +40,9 @@ NOTICE = """中共鹿山县农业农村局党组关于巡察整改进展情况�
 
 @pytest.fixture(scope="module")
 def homes(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("meaning")
-    path = folder / "lushan-nongye-xuncha-2024.txt"
-    path.write_text(NOTICE, encoding="utf-8")
-    bot = Assistant(home=folder / "home")
-    bot.ingest(path)
-    settings = Settings.from_env(home=folder / "home")
+    home = home_with_notice(tmp_path_factory.mktemp("meaning"), "lushan-nongye-xuncha-2024.txt", NOTICE)
+    bot = Assistant(home=home)
+    settings = Settings.from_env(home=home)
     without = Assistant(settings=replace(settings, reader=replace(settings.reader, meaning_weight=0.0, meaning_support=0.0)))
     return bot, without
 
