@@ -76,7 +76,7 @@ def has_own_subject(question: str) -> bool:
 
 def mentions_a_thing(question: str) -> bool:
     """Whether a question with words of its own names a thing (a noun, a place, a time, a
-    figure), not only what was done to it: "整改好了几座?", "办结了多少件?" lean on the
+    figure), not only what was done to it: "修好了几处?", "处理了多少件?" lean on the
     question before."""
     rest = _markers()[3].sub("", _QUESTION_WORDS.sub("", question))
     if re.search(r"[A-Za-z]{3,}", rest):

@@ -147,9 +147,9 @@ def test_followup_in_a_conversation(bot):
 
 
 @pytest.mark.parametrize(("question", "leans"), [
-    ("整改好了几座?", True),  # what was done, to nothing named: the question before says what
-    ("办结了多少件?", True),
-    ("剩下的还有几个?", True),
+    ("修好了几处?", True),  # what was done, to nothing named: the question before says what
+    ("处理了多少件?", True),
+    ("剩下的有多少个?", True),
     ("高明区2020年的GDP是多少?", False),  # short, and stands alone
     ("全区立案多少件?", False),
     ("2020年全区共发展党员多少人?", False),

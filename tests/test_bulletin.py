@@ -38,12 +38,12 @@ def bot(tmp_path_factory):
 
 @pytest.mark.parametrize(("question", "figures", "arithmetic"), [
     # "出口" is in 进出口总额 too: the figure named in fewest words is the one meant
-    ("出口和进口各多少,差多少", ("24.08亿元", "7.17亿元"), "24.08 − 7.17 = 16.91亿元"),
+    ("出口与进口分别是多少?相差多少?", ("24.08亿元", "7.17亿元"), "24.08 − 7.17 = 16.91亿元"),
     # the head both share written once: 城镇 gets 居民人均可支配收入 as well
-    ("城镇和农村居民人均可支配收入差多少?", ("43120元", "22760元"), "43120 − 22760 = 20360元"),
+    ("城镇和农村居民人均可支配收入相差多少?", ("43120元", "22760元"), "43120 − 22760 = 20360元"),
     # one metric's two states, a rate: the difference in percentage points
-    ("政府债务率从多少降到多少,降了几个点", ("171.3%", "158.6%"), "171.3 − 158.6 = 12.7个百分点"),
-    ("党员先锋岗和示范岗哪个多,多几个", ("243个", "186个"), "243 − 186 = 57个"),
+    ("政府债务率由多少下降到多少?", ("171.3%", "158.6%"), "171.3 − 158.6 = 12.7个百分点"),
+    ("党员先锋岗与示范岗哪个更多?", ("243个", "186个"), "243 − 186 = 57个"),
 ])
 def test_a_comparison_states_both_figures_and_the_difference(bot, question, figures, arithmetic):
     answer = bot.ask(question)

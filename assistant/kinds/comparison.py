@@ -105,8 +105,8 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
 
 
 def _parallel(a: str, b: str) -> tuple[str, str]:
-    """"城市和农村低保标准": the head both share is written once, after the second; the first
-    gets it too (城市低保标准), when it is a modifier as long as the second's own."""
+    """"东区和西区绿地面积": the head both share is written once, after the second; the first
+    gets it too (东区绿地面积), when it is a modifier as long as the second's own."""
     a, b = a.strip(), re.split(r"分别|各|差|哪个|谁|[多少几]", b.strip(), maxsplit=1)[0]
     if 2 <= len(a) <= 3 and len(b) > len(a) + 1 and re.fullmatch(r"[\u4e00-\u9fff]+", a + b):
         return a + b[len(a):], b

@@ -356,7 +356,7 @@ def _money(question: Question) -> bool:
 
 
 def terse(question: Question) -> bool:
-    """An English request for a figure typed as a bare phrase ("Heling county GDP 2023?")."""
+    """An English request for a figure typed as a bare phrase ("Lushan county GDP 2024?")."""
     if not question.english:
         return False
     asking = set(question_table("figure").get("english_question_words", ()))
