@@ -25,6 +25,8 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 全县政府债务率由上年的171.3%下降到158.6%。
 全年新建提升党员示范岗186个,党员先锋岗243个。
 坚持把群众满意作为检验成效的标准,刊发回应报道36篇。
+全年全县“三公”经费支出1526万元,同比下降8.7%。
+换届后村党组织书记平均年龄43.5岁,较上届下降2.8岁。
 
 鹿山县统计局
 2025年3月20日
@@ -72,6 +74,24 @@ def test_a_metric_named_otherwise_is_answered_only_where_it_is_said(bot):
     answer = bot.ask("2025年一季度GDP多少?")
     assert not answer.found, answer.text
     assert "12.6亿元" not in answer.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(("question", "change"), [
+    ("三公经费比上年降了多少?", "8.7%"),  # not the spending beside it
+    ("By how much did the county's three public spending fall?", "8.7%"),
+    ("村党组织书记的平均年龄降了多少?", "2.8岁"),  # a change in years, not a percentage
+])
+def test_a_change_question_gets_the_change_not_the_level(bot, question, change):
+    answer = bot.ask(question)
+    assert answer.found, answer.text
+    assert answer.text.startswith(change), answer.text
+
+
+def test_a_change_the_notice_does_not_state_is_not_answered_with_a_level(bot):
+    # 186个 is how many posts were set up, not by how much they grew
+    answer = bot.ask("党员示范岗比上年增加了多少?")
+    assert not answer.found, answer.text
+    assert "186个" not in answer.text.split("\n")[0]
 
 
 def test_a_satisfaction_rate_is_a_percentage_never_the_count_beside_its_words(bot):

@@ -103,6 +103,10 @@ class FigureKind:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
                 candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded))
+        if "change" in roles:
+            # "降了多少": only a figure the notice states as a change answers it; the level beside
+            # it (支出612.4万元, 同比下降9.8%) is the figure of something else.
+            candidates = [c for c in candidates if c.fact is None or _role_of(c.fact, c.scored.sentence.text, c.figure) == "change"]
         if not candidates:
             return evidence.abstain()
         candidates.sort(key=lambda c: c.score, reverse=True)
@@ -246,7 +250,7 @@ def _asked_roles(question: str) -> set[str]:
 
 
 # Roles that answer each other's questions: "计划" is also asked as "目标".
-_ROLE_FAMILY = {"planned": "planned", "target": "planned", "actual": "actual", "from": "from", "to": "to"}
+_ROLE_FAMILY = {"planned": "planned", "target": "planned", "actual": "actual", "from": "from", "to": "to", "change": "change"}
 
 
 def _role_fit(asked: set[str], role: str) -> float:
@@ -351,6 +355,12 @@ def _percent(question: Question) -> bool:
     return cues("percent").found_in(question.text) and not cues("percent", "not_percent").found_in(question.text)
 
 
+def _change(question: Question) -> bool:
+    """"降了多少", "by how much did it drop": the change, in the unit the notice gives it (下降3.6岁,
+    下降12.4%), unless the question asks for a percentage."""
+    return "change" in _asked_roles(question.text) and not cues("percent", "explicit").found_in(question.text)
+
+
 def _money(question: Question) -> bool:
     return cues("money").found_in(question.text) and (cues("money", "asks_amount").found_in(question.text) or terse(question))
 
@@ -369,6 +379,7 @@ KINDS = (
     FigureKind(AskKind.PHONE, lambda q: cues("phone").found_in(q.text)),
     FigureKind(AskKind.DATE, lambda q: cues("date").found_in(q.text)),
     FigureKind(AskKind.COUNT, lambda q: bool(q.unit)),
+    FigureKind(AskKind.FIGURE, _change),
     FigureKind(AskKind.PERCENT, _percent),
     FigureKind(AskKind.COUNT, lambda q: cues("count").found_in(q.text)),
     FigureKind(AskKind.MONEY, _money),
