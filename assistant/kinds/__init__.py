@@ -50,7 +50,9 @@ def kind_of(question: Question, resolved: Resolved) -> AnswerKind:
 def classify(question: Question, resolved: Resolved) -> Question:
     """The question with the kind of answer it wants."""
     kind = kind_of(question, resolved).kind
-    return replace(question, kind=kind, counted=question.counted if kind == AskKind.COUNT else "")
+    # What a count counts is kept whatever the kind: a comparison that finds no pair hands the
+    # question on to the count kind ("前后两次各指出了多少个具体问题").
+    return replace(question, kind=kind)
 
 
 def compose(evidence: Evidence) -> Draft:

@@ -47,7 +47,9 @@ class ComparisonKind:
         return cues("comparison").found_in(question.text) or cues("comparison", "change").found_in(question.text)
 
     def compose(self, evidence: Evidence) -> Draft | None:
-        pair = _named_pair(evidence) or _sentence_pair(evidence)
+        # "前后两次…各多少": where several notices answer and the question names no two things,
+        # each notice's figure is asked (the figure kind lists them), not two figures of one sentence.
+        pair = _named_pair(evidence) or _sentence_pair(evidence, same_unit=not evidence.several_notices)
         if pair is None:
             return None  # nothing to set side by side: the passage kind quotes the best sentence
         first, second = pair
@@ -113,8 +115,8 @@ def _parallel(a: str, b: str) -> tuple[str, str]:
     return a, b
 
 
-def _sentence_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
-    """One sentence's two states of a metric: from/to, planned/actual, or two of the same unit."""
+def _sentence_pair(evidence: Evidence, same_unit: bool = True) -> tuple[_Found, _Found] | None:
+    """One sentence's two states of a metric: from/to, planned/actual, or (`same_unit`) two of the same unit."""
     for ss in evidence.scored[:6]:
         if not evidence.answers(ss):
             continue
@@ -124,7 +126,7 @@ def _sentence_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
             if before in by_role and after in by_role:
                 return _Found(by_role[before], ss, 1.0), _Found(by_role[after], ss, 1.0)
         ranked = sorted(facts, key=lambda f: _fit(evidence, evidence.focus_terms, f), reverse=True)
-        if len(ranked) >= 2:
+        if same_unit and len(ranked) >= 2:
             top = ranked[0]
             fit = _fit(evidence, evidence.focus_terms, top)
             for other in ranked[1:]:

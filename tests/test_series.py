@@ -1,0 +1,56 @@
+"""Two invented notices of one county a year apart (苇塘县 is not a real county), in one store:
+a question about both rounds ("前后两次…各多少") gets each notice's figure, labelled by its
+notice and quoted from it — never two figures of one sentence of one of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+
+TEMPLATE = """中共苇塘县委关于巡视整改进展情况的通报
+
+{year}年{month}月{day}日,省委第{team}巡视组向苇塘县委反馈了巡视意见,共指出{areas}个方面{problems}个具体问题,移交问题线索{leads}件。现将整改进展情况予以公布。
+
+一、加强组织领导
+县委常委会会议先后{meetings}次专题研究整改工作。
+
+二、整改落实情况
+截至目前,{problems}个具体问题已完成整改{done}个。
+
+中共苇塘县委
+{year}年{sign_month}月{sign_day}日
+"""
+
+ROUNDS = {
+    "weitang-xunshi-2022": dict(year=2022, month=7, day=12, team="四", areas=3, problems=38, leads=17, meetings=5, done=33,
+                                sign_month=11, sign_day=2),
+    "weitang-xunshi-2023": dict(year=2023, month=6, day=20, team="二", areas=4, problems=29, leads=22, meetings=7, done=27,
+                                sign_month=10, sign_day=18),
+}
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("series")
+    bot = Assistant(home=folder / "home")
+    for doc_id, fields in ROUNDS.items():
+        path = folder / f"{doc_id}.txt"
+        path.write_text(TEMPLATE.format(**fields), encoding="utf-8")
+        bot.ingest(path)
+    return bot
+
+
+def test_both_rounds_are_answered_each_from_its_own_notice(bot):
+    answer = bot.ask("苇塘县前后两次巡视,各指出了多少个具体问题?")
+    assert answer.found, answer.text
+    lead = answer.text.split("\n\n")[0]
+    assert "38个" in lead and "29个" in lead, answer.text
+    assert "−" not in lead  # not the arithmetic of 方面 against 具体问题 of one sentence
+    assert {c.doc_id for c in answer.citations} == set(ROUNDS)
+
+
+def test_one_round_named_by_its_year_is_answered_from_that_notice(bot):
+    answer = bot.ask("苇塘县2023年那次巡视指出了多少个具体问题?")
+    assert answer.text.startswith("29个"), answer.text
+    assert {c.doc_id for c in answer.citations} == {"weitang-xunshi-2023"}
