@@ -162,7 +162,7 @@ def coverage(terms: Terms, text: str) -> float:
 def split_sentences(node_text: str, node_start: int) -> list[tuple[int, int, str, str]]:
     """(start, end, text, previous sentence) for each sentence of a passage, offsets in the notice."""
     out = []
-    previous = ""
+    previous, table_head, last = "", None, ""
     for found in _SENTENCE.finditer(node_text):
         raw = found.group()
         text = raw.strip()
@@ -170,7 +170,17 @@ def split_sentences(node_text: str, node_start: int) -> list[tuple[int, int, str
             continue
         lead = len(raw) - len(raw.lstrip())
         start = node_start + found.start() + lead
+        if text.startswith("|"):
+            # A table row's "sentence before" is its table's head (caption and header row): what
+            # its cells are of ("| 茶叶 | 1.86 | 4.5 |" is 产量 in 万吨 and 比上年增长 in %).
+            if table_head is None:
+                table_head = f"{last} {text}".strip()
+            else:
+                previous = table_head
+        else:
+            table_head = None
         out.append((start, start + len(text), text, previous))
+        last = text
         # A line break ends the paragraph: the next sentence's "sentence before" is none.
         previous = "" if node_text.startswith("\n", found.end()) else text
     return out

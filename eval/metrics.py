@@ -81,6 +81,11 @@ class Figure:
         if self.kind == "date" and expected.kind == "date":
             # `2020年9月下旬` states `9月下旬`; the year only makes it more precise.
             return self.key == expected.key or self.key.endswith("年" + expected.key)
+        if self.kind == expected.kind == "number" and re.fullmatch(r"[\d.]+", expected.key):
+            # An accepted answer without a unit is a table cell's bare value (its unit is in the
+            # header): the answer may state it with that unit (23.6 → 23.6%, 326.48 → 326.48亿元).
+            value = re.match(r"[\d.]+", self.key)
+            return bool(value) and value.group() == expected.key
         return self.key == expected.key
 
 

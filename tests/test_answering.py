@@ -381,3 +381,14 @@ def test_the_sentence_before_is_of_the_same_paragraph_only():
     assert sentences[1][3] == "2020年以来,全区开展专项整治。"  # its paragraph's time carries to it
     assert sentences[2][3] == ""  # a line break ends the paragraph
     assert sentences[0][0] == 100 and text[sentences[2][0] - 100 :].startswith("新建公厕")
+
+
+def test_a_table_rows_sentence_before_is_its_tables_head():
+    from assistant.evidence import split_sentences
+
+    text = "表2 主要产品产量\n| 产品 | 单位 | 产量 |\n|---|---|---|\n| 瓷砖 | 万平方米 | 318 |\n全年新开工项目9个。"
+    sentences = split_sentences(text, 0)
+    row = next(s for s in sentences if s[2].startswith("| 瓷砖"))
+    assert row[3] == "表2 主要产品产量 | 产品 | 单位 | 产量 |"
+    assert sentences[-1][3] == ""  # the paragraph after the table is a paragraph of its own
+

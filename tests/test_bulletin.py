@@ -28,6 +28,11 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 全年全县“三公”经费支出1526万元,同比下降8.7%。
 换届后村党组织书记平均年龄43.5岁,较上届下降2.8岁。
 
+表1 2024年主要农产品产量
+| 指标 | 2024年(万吨) | 比上年增长(%) |
+|---|---|---|
+| 茶叶 | 1.86 | 4.5 |
+
 鹿山县统计局
 2025年3月20日
 """
@@ -85,6 +90,14 @@ def test_a_change_question_gets_the_change_not_the_level(bot, question, change):
     answer = bot.ask(question)
     assert answer.found, answer.text
     assert answer.text.startswith(change), answer.text
+
+
+def test_a_table_cell_is_stated_in_its_header_unit(bot):
+    amount = bot.ask("鹿山县茶叶产量是多少?")
+    assert amount.text.startswith("1.86万吨"), amount.text
+    assert "| 茶叶 | 1.86 | 4.5 |" in amount.text  # the row quoted verbatim
+    # the row holds neither 产量 nor 增长: its table's caption and header say them
+    assert bot.ask("茶叶产量增长了多少?").text.startswith("4.5%")
 
 
 def test_a_change_the_notice_does_not_state_is_not_answered_with_a_level(bot):

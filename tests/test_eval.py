@@ -129,6 +129,13 @@ def test_strict_accuracy_skips_years_dates_and_figures_already_given():
     assert not metrics.strict_correct("完成投资158.72亿元,完成年度任务123.34%", "那完成年度任务的比例呢?", [], ["123.34%"])
 
 
+def test_strict_accuracy_takes_a_bare_table_value_in_its_header_unit():
+    # the accepted answer is a cell's bare value; the answer states it with the header's unit
+    assert metrics.strict_correct("17.4%\n\n「| 光伏组件 | 万片 | 902 | 17.4 |」", "光伏组件增长多少?", [], ["17.4"])
+    assert not metrics.strict_correct("117.4%", "光伏组件增长多少?", [], ["17.4"])
+    assert not metrics.strict_correct("17.4%", "光伏组件增长多少?", [], ["17.4亿元"])
+
+
 def test_strict_accuracy_on_dates():
     q = "动员会是什么时候召开的?"
     assert metrics.strict_correct("2020年9月下旬召开", q, [], ["9月下旬"])

@@ -85,6 +85,8 @@ class FigureKind:
                 local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question)
                 rounded = hedged(ss.sentence.text, figure) or bool(fact and fact.hedge)
                 span = with_hedge(ss.sentence.text, figure)
+                if fact is not None and fact.table is not None and fact.unit and not span.endswith(fact.unit):
+                    span += fact.unit  # a cell's unit is its header's ("2023年(亿元)"): 326.48 alone misleads
                 exact = 0.0 if rounded else settings.exact_bonus
                 score = ss.score + settings.local_weight * local + exact
                 year_ok = ss.year_ok
