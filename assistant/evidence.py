@@ -107,6 +107,10 @@ def names_a_thing(word: str) -> bool:
 FILLER_WEIGHT = 0.2
 
 
+# Generic words that say nothing of what is asked, even when nothing else does.
+_NEVER_ASKED = frozenset("一共 总共 累计 目前 已经 达到 进行 开展 the of and in a an to".split())
+
+
 def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]], node_count: int, tokenize=tokenize,
                    corpus_has=None) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains.
@@ -115,7 +119,12 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     # Years are matched against the time a sentence holds for (its own, its paragraph's, its
     # notice's), not as words: "2023年…" must find "全县共建立…34项" in the 2023 notice.
     query = without_asking_words(with_whole_verbs(query))
-    tokens = [t for t in dict.fromkeys(tokenize(query)) if t not in GENERIC and not _YEAR_TOKEN.fullmatch(t)]
+    cut = [t for t in dict.fromkeys(tokenize(query)) if not _YEAR_TOKEN.fullmatch(t)]
+    tokens = [t for t in cut if t not in GENERIC]
+    if not tokens:
+        # "有多少个问题已经整改了": the genre's own words are all the question says; they are
+        # what it asks about, not noise to drop.
+        tokens = [t for t in cut if len(t) > 1 and t not in _NEVER_ASKED]
     descriptors = "".join(m.group("words") for m in _DESCRIPTOR.finditer(normalize(query)))
     groups = {k.lower(): v for k, v in synonym_groups().items()}
     alternatives = {t: tuple(a.lower() for a in groups[t]) for t in tokens if t in groups}

@@ -54,3 +54,11 @@ def test_one_round_named_by_its_year_is_answered_from_that_notice(bot):
     answer = bot.ask("苇塘县2023年那次巡视指出了多少个具体问题?")
     assert answer.text.startswith("29个"), answer.text
     assert {c.doc_id for c in answer.citations} == {"weitang-xunshi-2023"}
+
+
+def test_a_question_in_the_genres_words_only_is_still_answered(bot):
+    # 问题 and 整改 are words every notice uses; when they are all a question says, they are
+    # what it asks about (not dropped as noise, leaving nothing to match).
+    answer = bot.ask("苇塘县2023年有多少个问题已经整改了?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("27个"), answer.text
