@@ -64,6 +64,7 @@ class ReaderSettings:
     rival_lexical: float = 0.9  # a rival figure in another section: its sentence covers this much of the best's
     rival_score: float = 0.85
     unmatched_year_penalty: float = 0.6  # a sentence that holds none of the question's years
+    generic_measure_penalty: float = 0.7  # "多少个案子" answered by a count in another measure word (立案52件)
     # Sentences compared with an English question by the embedding model (assistant.meaning),
     # calibrated on the English items of the dev sets:
     meaning_sentences: int = 16  # how many candidates (each embedded once, then cached)

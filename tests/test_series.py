@@ -62,3 +62,10 @@ def test_a_question_in_the_genres_words_only_is_still_answered(bot):
     answer = bot.ask("苇塘县2023年有多少个问题已经整改了?")
     assert answer.found, answer.text
     assert answer.text.startswith("27个"), answer.text
+
+
+def test_a_count_asked_in_the_everyday_measure_word_takes_the_notices_own(bot):
+    # People count anything in 个; the notice counts leads in 件.
+    answer = bot.ask("苇塘县2023年那次巡视移交了多少个线索?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("22件"), answer.text

@@ -33,6 +33,9 @@ _ANSWERED_BY = {
     AskKind.FIGURE: ("money", "percent", "count"),
 }
 _SAME_MEASURE = [{"人", "名", "位"}, {"个", "家"}, {"次", "场"}]
+# The measure word people use for anything: with a counted noun named ("多少个案子") the notice
+# may count it in its own measure word (立案52件).
+_GENERIC_MEASURES = frozenset(question_table("count").get("generic_measures", ()))
 # A fact's kind as a figure kind of this module.
 _FIGURE_KIND = {
     FactKind.MONEY: "money", FactKind.PERCENT: "percent", FactKind.COUNT: "count", FactKind.DURATION: "count",
@@ -104,6 +107,8 @@ class FigureKind:
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
+                if self.kind == AskKind.COUNT and question.unit and not unit_fits(figure, question.unit):
+                    score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
                 candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded))
         if "change" in roles:
             # "降了多少": only a figure the notice states as a change answers it; the level beside
@@ -158,8 +163,10 @@ class FigureKind:
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
         if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
             return False
-        if self.kind == AskKind.COUNT and question.unit and not unit_fits(figure, question.unit):
-            return False
+        if self.kind == AskKind.COUNT and question.unit and not unit_fits(figure, question.unit) and not (
+            question.counted and question.unit in _GENERIC_MEASURES
+        ):
+            return False  # "多少家": a count in 个 or 人 is of something else (but "多少个案子" may be in 件)
         if figure.value == 1 and not figure.text[0].isdigit():
             return False  # 一张表, 一盘棋, 一个项目: idioms, not answers
         if self.kind == AskKind.DATE and figure.kind == "year" and (
