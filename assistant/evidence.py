@@ -22,6 +22,7 @@ from ingest.tagger import tagger
 
 _SENTENCE = re.compile(r"[^。;；!?！？\n]+[。;；!?！？]?")
 _YEAR_TOKEN = re.compile(r"(19|20)\d\d年?")
+_SPELLED_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
 _HAN_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 # Words that every question of this genre shares; they say nothing about where the answer is.
 GENERIC = frozenset(
@@ -118,7 +119,8 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     `frequencies(words)` gives how many indexed passages hold each word (its rarity)."""
     # Years are matched against the time a sentence holds for (its own, its paragraph's, its
     # notice's), not as words: "2023年…" must find "全县共建立…34项" in the 2023 notice.
-    query = without_asking_words(with_whole_verbs(query))
+    # A year spelled out (二〇二二年) is a year too, not the rare word "二二".
+    query = _SPELLED_YEAR.sub(" ", without_asking_words(with_whole_verbs(query)))
     cut = [t for t in dict.fromkeys(tokenize(query)) if not _YEAR_TOKEN.fullmatch(t)]
     tokens = [t for t in cut if t not in GENERIC]
     if not tokens:

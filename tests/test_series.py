@@ -69,3 +69,17 @@ def test_a_count_asked_in_the_everyday_measure_word_takes_the_notices_own(bot):
     answer = bot.ask("苇塘县2023年那次巡视移交了多少个线索?")
     assert answer.found, answer.text
     assert answer.text.startswith("22件"), answer.text
+
+
+def test_a_count_asked_in_another_measure_word_takes_the_notices_own_for_the_thing_named(bot):
+    answer = bot.ask("苇塘县2023年那次巡视移交了多少条线索?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("22件"), answer.text
+
+
+def test_a_year_spelled_out_in_the_question_is_a_year(bot):
+    # 二〇二二年 is the 2022 round, not a rare word "二二" no sentence holds.
+    answer = bot.ask("苇塘县二〇二二年指出了多少个具体问题?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("38个"), answer.text
+    assert {c.doc_id for c in answer.citations} == {"weitang-xunshi-2022"}

@@ -84,6 +84,8 @@ class FigureKind:
             for figure in figures:
                 if not self._may_answer(question, figure, figures, excluded):
                     continue
+                if not self._in_asked_measure(question, figure, ss.sentence.text):
+                    continue
                 fact = by_figure.get(id(figure))
                 local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question)
                 rounded = hedged(ss.sentence.text, figure) or bool(fact and fact.hedge)
@@ -107,7 +109,7 @@ class FigureKind:
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
-                if self.kind == AskKind.COUNT and question.unit and not unit_fits(figure, question.unit):
+                if self._in_other_measure(question, figure, ss.sentence.text):
                     score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
                 candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded))
         if "change" in roles:
@@ -160,13 +162,26 @@ class FigureKind:
             figures.append(rival.span)
         return Draft(text, True, citations, figures, support=best.support)
 
+    def _in_asked_measure(self, question: Question, figure: Figure, text: str) -> bool:
+        """"多少家": a count in 个 or 人 is of something else — unless the question names what it
+        counts and the notice counts that in its own measure word ("多少条线索" → 处理线索34件), or
+        asks in the measure word people use for anything ("多少个案子" → 立案52件)."""
+        if self.kind != AskKind.COUNT or not question.unit or unit_fits(figure, question.unit):
+            return True
+        if not question.counted or figure.kind == "number":
+            return False
+        return question.unit in _GENERIC_MEASURES or _counts(question.counted, text, figure)
+
+    def _in_other_measure(self, question: Question, figure: Figure, text: str) -> bool:
+        """A count in another measure word than asked: unless the counted noun is beside it and the
+        question's measure word is a particular one (多少条线索 → 线索34件), a count in the asked word
+        is likelier what is meant (多少个问题: 问题5类86个 → 86个)."""
+        return (self.kind == AskKind.COUNT and bool(question.unit) and not unit_fits(figure, question.unit)
+                and (question.unit in _GENERIC_MEASURES or not (question.counted and _counts(question.counted, text, figure))))
+
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
         if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
             return False
-        if self.kind == AskKind.COUNT and question.unit and not unit_fits(figure, question.unit) and not (
-            question.counted and question.unit in _GENERIC_MEASURES
-        ):
-            return False  # "多少家": a count in 个 or 人 is of something else (but "多少个案子" may be in 件)
         if figure.value == 1 and not figure.text[0].isdigit():
             return False  # 一张表, 一盘棋, 一个项目: idioms, not answers
         if self.kind == AskKind.DATE and figure.kind == "year" and (
@@ -176,6 +191,11 @@ class FigureKind:
         if question.needs_day and figure.kind == "date" and re.match(r"date:[\d?]+--", figure.key):
             return False  # "哪天": 2021年上半年 does not say
         return True
+
+
+def _counts(noun: str, text: str, figure: Figure) -> bool:
+    """Whether the words right before or after a figure name the counted noun (线索34件, 34件线索)."""
+    return noun in text[max(0, figure.start - len(noun) - 2) : figure.start] or noun in text[figure.end : figure.end + len(noun) + 2]
 
 
 def _tied(best: _Candidate, candidates: list[_Candidate]) -> bool:
