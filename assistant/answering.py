@@ -166,11 +166,15 @@ class Answerer:
     def _score(self, question: Question, resolved: Resolved, query: str, retrieved) -> tuple[list[ScoredSentence], object, object]:
         index = self.store.keyword_index()
         node_count = max(len(index.node_ids), 1)
-        term_query = chinese_keywords(query) + " " + " ".join(question.years) if question.english else query
-        focus_query = chinese_keywords(resolved.focus) if question.english else resolved.focus
+        # An English question's words are the glossary's things, each matched by any of its Chinese words.
+        # Its figures are words of it too ("under 35" → 35岁以下的占比).
+        english_words = " ".join([*question.years, *re.findall(r"\d+(?:\.\d+)?", query)])
+        term_query, named = (english_words, named_things(query)) if question.english else (query, ())
+        focus_query, focus_named = ("", named_things(resolved.focus)) if question.english else (resolved.focus, ())
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
-        terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has)
-        focus_terms = question_terms(focus_query, frequencies, node_count, index.tokenize) if resolved.is_followup else terms
+        terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named)
+        focus_terms = (question_terms(focus_query, frequencies, node_count, index.tokenize, named=focus_named)
+                       if resolved.is_followup else terms)
         sentences = _sentences(retrieved)
         scored = score_sentences(sentences, terms, question, self.settings.reader.unmatched_year_penalty, self._notice_year)
         if resolved.is_followup and resolved.previous_answer:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
@@ -113,15 +113,22 @@ _NEVER_ASKED = frozenset("一共 总共 累计 目前 已经 达到 进行 开�
 
 
 def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]], node_count: int, tokenize=tokenize,
-                   corpus_has=None) -> Terms:
+                   corpus_has=None, named: Sequence[tuple[str, ...]] = ()) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains.
 
-    `frequencies(words)` gives how many indexed passages hold each word (its rarity)."""
+    `frequencies(words)` gives how many indexed passages hold each word (its rarity). `named`: the
+    things an English question names, each as the notices' words for it (the glossary's entries):
+    each is one word of the question, matched by any of its words — not several words a sentence
+    must all hold (farmland → 农田 or 农用地)."""
     # Years are matched against the time a sentence holds for (its own, its paragraph's, its
     # notice's), not as words: "2023年…" must find "全县共建立…34项" in the 2023 notice.
     # A year spelled out (二〇二二年) is a year too, not the rare word "二二".
     query = _SPELLED_YEAR.sub(" ", without_asking_words(with_whole_verbs(query)))
     cut = [t for t in dict.fromkeys(tokenize(query)) if not _YEAR_TOKEN.fullmatch(t)]
+    own: dict[str, list[str]] = {}
+    for words in named:
+        own.setdefault(words[0].lower(), []).extend(w.lower() for w in words[1:])
+    cut += [w for w in own if w not in cut]
     tokens = [t for t in cut if t not in GENERIC]
     if not tokens:
         # "有多少个问题已经整改了": the genre's own words are all the question says; they are
@@ -129,8 +136,14 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         tokens = [t for t in cut if len(t) > 1 and t not in _NEVER_ASKED]
     descriptors = "".join(m.group("words") for m in _DESCRIPTOR.finditer(normalize(query)))
     groups = {k.lower(): v for k, v in synonym_groups().items()}
-    alternatives = {t: tuple(a.lower() for a in groups[t]) for t in tokens if t in groups}
+    alternatives = {t: tuple(dict.fromkeys([*own.get(t, ()), *(a.lower() for a in groups.get(t, ()))])) for t in tokens
+                    if t in groups or own.get(t)}
     doc_freq = frequencies(tokens + [a for alts in alternatives.values() for a in alts])
+    for word in own:
+        # A glossary word the index never cut as one is as common as the commonest of its words,
+        # or as its rarest piece: not unheard of.
+        pieces = list(frequencies([p for p in tokenize(word) if p != word]).values())
+        doc_freq[word] = max([doc_freq.get(word, 0), min(pieces, default=0)] + [doc_freq.get(a, 0) for a in alternatives.get(word, ())])
     weights = {}
     unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has)
     fillers = {t for t in unused if not names_a_thing(t)}
@@ -146,7 +159,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         original = {t.lower(): t for t in re.findall(r"[A-Za-z][A-Za-z0-9]*", query)}
         return [original.get(t, t) for t in unused if corpus_has is None or not corpus_has(t)]
     # Bigrams of what the question is about: not of its question words or answer-type words.
-    about = _DESCRIPTOR.sub("", normalize(query))
+    about = _DESCRIPTOR.sub("", normalize(" ".join([query, *own])))
     about = re.sub(r"多少|什么|哪些|哪个|哪里|哪天|是否|怎么|如何|为什么|请问", " ", about)
     bigrams = set(_HAN_BIGRAM.findall(about))
     parts = {t: [u for u in weights if u != t and len(u) > 1 and u in t] for t in weights if len(t) > 2}

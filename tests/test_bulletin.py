@@ -112,3 +112,11 @@ def test_a_satisfaction_rate_is_a_percentage_never_the_count_beside_its_words(bo
     answer = bot.ask("群众满意度是多少?")
     assert not answer.found, answer.text
     assert "36篇" not in answer.text.split("\n")[0]
+
+
+def test_how_much_of_a_product_is_its_quantity_not_an_amount_of_money(bot):
+    # "how much" alone asks no money: a quantity, in the unit the notice gives it (a table's header)
+    answer = bot.ask("How much tea did Lushan produce in 2024?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("1.86万吨"), answer.text
+

@@ -1,0 +1,33 @@
+"""The words a question is matched by (assistant.evidence.question_terms), with the real
+tokenizer and lexicons: what it asks about stays, how it asks goes."""
+
+from __future__ import annotations
+
+from assistant.evidence import coverage, question_terms
+from assistant.lexicon import named_things
+
+
+def _terms(query: str, **kwargs):
+    # Every word in one passage of ten: rarity alike, so only the choice of words is tested.
+    return question_terms(query, lambda words: {w: 1 for w in words}, 10, **kwargs)
+
+
+def test_a_year_spelled_out_is_no_word_of_the_question():
+    assert not any("二" in word for word in _terms("二〇二二年一共指出了多少个具体问题?").weights)
+
+
+def test_now_says_when_a_question_asks_not_what_about():
+    weights = _terms("高明现在高企有多少家").weights
+    assert "现在" not in weights and any("高企" in word for word in weights)
+
+
+def test_a_question_in_the_genres_words_only_keeps_them():
+    weights = _terms("有多少个问题已经整改了?").weights
+    assert {"问题", "整改"} <= set(weights)
+
+
+def test_an_english_thing_is_one_word_matched_by_any_of_its_chinese_words():
+    question = "How much high-standard farmland was built?"
+    terms = _terms("", named=named_things(question))
+    # the glossary gives farmland as 农田 or 农用地: a sentence with one of them holds the thing
+    assert coverage(terms, "新建高标准农田3.6万亩") > 0.9
