@@ -106,16 +106,30 @@ def glossary() -> list[tuple[re.Pattern[str], str]]:
     return pairs
 
 
+def glossary_in(text: str) -> list[str]:
+    """The glossary's Chinese for each English term of `text`, read left to right, the longest term
+    at each place and no two overlapping: "minimum living allowance" is 低保, not also 补贴 for its
+    "allowance"; "three public spending" is 三公 and then spending, not public spending."""
+    matches = sorted(((m.start(), -(m.end() - m.start()), m.end(), chinese) for pattern, chinese in glossary()
+                      for m in pattern.finditer(text)))
+    found, reached = [], 0
+    for start, _, end, chinese in matches:
+        if start >= reached:
+            found.append(chinese)
+            reached = end
+    return found
+
+
 def chinese_keywords(text: str) -> str:
     """The Chinese terms an English question mentions (empty for Chinese questions)."""
-    return " ".join(chinese for pattern, chinese in glossary() if pattern.search(text))
+    return " ".join(glossary_in(text))
 
 
 def named_things(text: str) -> list[tuple[str, ...]]:
     """The glossary entries an English question mentions, each as its Chinese alternatives,
     without the entries that only ask ("how many" → 多少)."""
     asking = set(words("question_words"))
-    entries = [tuple(chinese.split()) for pattern, chinese in glossary() if pattern.search(text)]
+    entries = list(dict.fromkeys(tuple(chinese.split()) for chinese in glossary_in(text)))
     return [entry for entry in entries if not set(entry) <= asking]
 
 

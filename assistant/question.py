@@ -14,7 +14,7 @@ from enum import Enum
 
 from assistant.errors import QuestionError
 from assistant.figures import find_figures
-from assistant.lexicon import cues, question_table, words
+from assistant.lexicon import cues, glossary_in, question_table, words
 
 MAX_QUESTION_CHARS = 2000
 # Control and format characters, and lone surrogates (which no encoder can write: the embedder would fail on them).
@@ -127,7 +127,7 @@ def analyse(text: str) -> Question:
         english=english,
         needs_day=cues("date", "day_cues").found_in(text),
         exact=cues("exact").found_in(text),
-        counted=counted.group("noun") if counted else "",
+        counted=counted.group("noun") if counted else _english_counted(text) if english else "",
         measures=cues("list", "measures").found_in(text),
         predicate=_predicate(text),
         given_figures=frozenset(f.key for f in given),
@@ -140,6 +140,20 @@ def _english_unit(text: str) -> str:
     units = question_table("count").get("english_units", {})
     found = re.search(r"\b(?:how many|number of)\s+([a-z]+)", text.lower())
     return units.get(found.group(1), "") if found else ""
+
+
+# "how many farm machines were covered": the noun phrase asked, up to its verb or preposition.
+_ENGLISH_COUNTED = re.compile(
+    r"\b(?:how many|number of)\s+(?P<phrase>.+?)(?=\s+(?:were|was|did|do|does|have|has|had|are|is|got|get|in|of|by|for"
+    r"|to|on|at|with|from|under|over|that|which|who|been|\w+ed)\b|[?,.;:]|$)", re.I)
+
+
+def _english_counted(text: str) -> str:
+    """What an English count counts, as the glossary's Chinese words for the head of its noun
+    phrase ("how many farm machines" → "农机 机具"), space-separated; "" if the glossary knows none."""
+    found = _ENGLISH_COUNTED.search(text)
+    things = glossary_in(found.group("phrase")) if found else []
+    return things[-1] if things else ""
 
 
 def _predicate(text: str) -> str:

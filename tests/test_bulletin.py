@@ -27,6 +27,8 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 坚持把群众满意作为检验成效的标准,刊发回应报道36篇。
 全年全县“三公”经费支出1526万元,同比下降8.7%。
 换届后村党组织书记平均年龄43.5岁,较上届下降2.8岁。
+全年共有8570人享受最低生活保障,其中城市低保2150人、农村低保6420人。
+核查农机购置补贴发放情况,涉及补贴农户860户、机具1520台。
 
 表1 2024年主要农产品产量
 | 指标 | 2024年(万吨) | 比上年增长(%) |
@@ -120,3 +122,15 @@ def test_how_much_of_a_product_is_its_quantity_not_an_amount_of_money(bot):
     assert answer.found, answer.text
     assert answer.text.startswith("1.86万吨"), answer.text
 
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    # what "how many" counts (farm machines: 机具), not the other count of the clause (问题12起)
+    ("How many farm machines were checked for subsidies?", "1520台"),
+    # past the enumeration comma the words are the next item's: 农村 names 6420人, not 2150人
+    ("How many people in the countryside got the minimum living allowance?", "6420人"),
+])
+def test_an_english_count_takes_the_figure_of_the_thing_it_names(bot, question, figure):
+    answer = bot.ask(question)
+    assert answer.found, answer.text
+    assert answer.text.startswith(figure), answer.text

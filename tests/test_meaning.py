@@ -50,7 +50,7 @@ def homes(tmp_path_factory):
 @pytest.mark.parametrize(("question", "figure", "path"), [
     ("How many agricultural vehicles were examined?", "2417台", ("二", "(一)")),
     ("How many village first party chiefs were sent?", "23名", ("二", "(二)")),
-    ("How many lavatories were put up or redone in the countryside?", "2860座", ("二", "(三)")),
+    ("How many lavatories were put up or redone?", "2860座", ("二", "(三)")),
 ])
 def test_an_english_question_reaches_the_sentence_by_meaning(homes, question, figure, path):
     bot, without = homes

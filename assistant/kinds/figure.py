@@ -195,7 +195,8 @@ class FigureKind:
 
 def _counts(noun: str, text: str, figure: Figure) -> bool:
     """Whether the words right before or after a figure name the counted noun (线索34件, 34件线索)."""
-    return noun in text[max(0, figure.start - len(noun) - 2) : figure.start] or noun in text[figure.end : figure.end + len(noun) + 2]
+    return any(word in text[max(0, figure.start - len(word) - 2) : figure.start] or word in text[figure.end : figure.end + len(word) + 2]
+               for word in noun.split())
 
 
 def _tied(best: _Candidate, candidates: list[_Candidate]) -> bool:
@@ -354,7 +355,8 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
     near_left = text[near_start : figure.start]
     if re.search(r"(和|及|与|、|以及)$", near_left):
         near_left = ""  # "665个村(居)民小组和719个…": those words belong to the figure before
-    near_right = re.split(r"[,，。;；]", text[figure.end : right_edge])[0][:12]
+    # "城市低保2386人、农村低保8814人": past the enumeration comma the words are the next item's.
+    near_right = re.split(r"[,，。;；、]", text[figure.end : right_edge])[0][:12]
     right_weight = 0.9 if figure.kind == "count" else 0.4
     score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
     score += 0.35 * coverage(terms, own_words(text, figure))
@@ -363,9 +365,9 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
     if question.counted and question.kind == AskKind.COUNT:
         # "665个村(居)民小组": a noun right after the figure is what it counts; "走访群众8654人,": else the one before.
         # Never past the next figure: in "3个方面44个具体问题" 具体问题 is what 44个 counts.
-        after = re.split(r"[,，;；。]", text[figure.end : right_edge])[0][:16]
+        after = re.split(r"[,，;；。、]", text[figure.end : right_edge])[0][:16]
         side = after if re.search(r"[\u4e00-\u9fff]", after) else text[max(0, figure.start - 10) : figure.start]
-        if question.counted in side:
+        if any(word in side for word in question.counted.split()):
             score += 1.0  # what a count counts decides between the counts of one clause (3个方面44个具体问题)
     return score + _direction_fit(question.text, text, figure)
 
