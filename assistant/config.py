@@ -54,6 +54,7 @@ class ReaderSettings:
     min_coverage_english: float = 0.3  # English questions reach Chinese sentences through a glossary
     min_support_english: float = 0.35  # … and their figure's own words must hold this much of the glossary's words
     list_floor: float = 0.75  # list questions spend words on the kind of item they want
+    comparison_floor: float = 0.65  # … comparisons on how they set two figures against each other (多修了, 还差, 哪个高)
     local_weight: float = 0.35  # how much the words around a figure weigh against its sentence's
     min_support: float = 0.0  # a figure whose own words hold less of the question is not its answer
     governor_weight: float = 0.3  # how much the words a fact is the figure of (ingest.facts) weigh

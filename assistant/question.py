@@ -118,6 +118,8 @@ def analyse(text: str) -> Question:
     unit = count.group("unit") if count and count.group("unit") != "年" else ""
     if english and not unit:
         unit = _english_unit(text)
+    if unit == "个" and text[count.end() : count.end() + 1] == "点":
+        unit = ""  # "降了几个点": percentage points, not a count of things
     if unit == "个" and text[count.end() : count.end() + 1] == "人":
         unit = "人"  # "几个人": people are counted in 人, not 个 (but "几个村" counts villages in 个)
     return Question(

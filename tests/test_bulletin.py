@@ -23,6 +23,8 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 城乡居民最低生活保障标准分别提高到每人每月780元和610元。
 全年城镇居民人均可支配收入43120元,农村居民人均可支配收入22760元。
 全县政府债务率由上年的171.3%下降到158.6%。
+城乡居民收入比由上年的2.11缩小到2.05。
+全年全县48个重点项目完成投资32.5亿元,完成年度计划的108.2%,其中9个市级重点项目完成投资14.1亿元,完成年度计划的115.6%。
 全年新建提升党员示范岗186个,党员先锋岗243个。
 坚持把群众满意作为检验成效的标准,刊发回应报道36篇。
 全年全县“三公”经费支出1526万元,同比下降8.7%。
@@ -53,6 +55,12 @@ def bot(tmp_path_factory):
     # one metric's two states, a rate: the difference in percentage points
     ("政府债务率由多少下降到多少?", ("171.3%", "158.6%"), "171.3 − 158.6 = 12.7个百分点"),
     ("党员先锋岗与示范岗哪个更多?", ("243个", "186个"), "243 − 186 = 57个"),
+    # a ratio has no unit: its two states still compare
+    ("城乡收入比从多少缩到多少?", ("2.11", "2.05"), "2.11 − 2.05 = 0.06"),
+    # what follows the words both name (重点项目) is the first's too; 比例 compares percentages
+    ("全县重点项目和市级重点项目完成年度计划的比例哪个高?", ("108.2%", "115.6%"), "115.6 − 108.2 = 7.4个百分点"),
+    # two figures asked side by side, and the change in points
+    ("政府债务率上年多少、现在多少,降了几个点?", ("171.3%", "158.6%"), "171.3 − 158.6 = 12.7个百分点"),
 ])
 def test_a_comparison_states_both_figures_and_the_difference(bot, question, figures, arithmetic):
     answer = bot.ask(question)

@@ -86,6 +86,8 @@ class Evidence:
         floor = self.settings.min_coverage_english if self.question.english else self.settings.min_coverage
         if self.question.kind == AskKind.LIST:
             floor *= self.settings.list_floor
+        elif self.question.kind == AskKind.COMPARISON:
+            floor *= self.settings.comparison_floor
         held = max(best.lexical, best.context * 0.9, self.meant(best))
         return (best.year_ok if year_ok is None else year_ok) and held >= floor
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from assistant.evidence import ScoredSentence, coverage
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
+from assistant.kinds.figure import asked_roles, role_fit
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question
 from ingest.facts import Fact, FactKind
@@ -87,22 +88,29 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     found = _TWO_THINGS.search(focus)
     if not found:
         return None
-    picks = []
+    picks: list[_Found] = []
+    # "…的比例哪个高": percentages are compared, not the amounts beside them.
+    wanted = (FactKind.PERCENT,) if cues("percent").found_in(evidence.question.text) else _QUANTITIES
     for part in _parallel(found.group("a"), found.group("b")):
         terms = evidence.terms_for(part)
         best: _Found | None = None
+        roles = asked_roles(part)
+        taken = picks[0].fact.start if picks else None  # the first thing's figure is not the second's
         for ss in evidence.scored[:12]:
             for fact in _facts_in(evidence, ss):
+                if fact.start == taken or fact.kind not in wanted or (fact.kind == FactKind.NUMBER and "." not in fact.text):
+                    continue  # a bare integer ("(2)" of a list) is no figure of a thing
                 # Of equal fits, the figure named in fewest words: 出口额, not 货物进出口总额, for "出口".
                 fit = _fit(evidence, terms, fact) + coverage(terms, ss.sentence.text) * 0.3 - 0.001 * len(fact.governor)
+                fit += 0.5 * role_fit(roles, fact.role)  # "全年计划和上半年完成": the planned and the actual figure
+                if picks and fact.kind == picks[0].fact.kind and fact.unit == picks[0].fact.unit:
+                    fit += 0.3  # two things compared are measured alike
                 if best is None or fit > best.fit:
                     best = _Found(fact, ss, fit)
         if best is None or best.fit <= 0:
             return None
         picks.append(best)
     a, b = picks
-    if a.fact.start == b.fact.start:
-        return None  # both parts found the same figure: the question names one thing twice
     return a, b
 
 
@@ -112,6 +120,12 @@ def _parallel(a: str, b: str) -> tuple[str, str]:
     a, b = a.strip(), re.split(r"分别|各|差|哪个|谁|[多少几]", b.strip(), maxsplit=1)[0]
     if 2 <= len(a) <= 3 and len(b) > len(a) + 1 and re.fullmatch(r"[\u4e00-\u9fff]+", a + b):
         return a + b[len(a):], b
+    # "全县重点项目和市级重点项目完成年度计划的比例": what follows the words both name (重点项目)
+    # in the second is the first's too.
+    for size in range(len(a), 1, -1):
+        at = b.find(a[-size:])
+        if at > 0 and len(b) - (at + size) >= 2:
+            return a + b[at + size :], b
     return a, b
 
 
@@ -148,8 +162,10 @@ def _label(found: _Found) -> str:
 def _arithmetic(a: Fact, b: Fact, ratio: bool) -> str:
     """b − a (and b ÷ a when asked) in the written unit, when the two figures share a unit."""
     qa, qb = parse_quantity(a.text), parse_quantity(b.text)
-    if qa is None or qb is None or qa.value is None or qb.value is None or qa.base != qb.base or not qa.base:
+    if qa is None or qb is None or qa.value is None or qb.value is None or qa.base != qb.base:
         return ""
+    if not qa.base and (a.kind, b.kind) != (FactKind.NUMBER, FactKind.NUMBER):
+        return ""  # two bare numbers (a ratio: 由2.02缩小到1.98) compare; a number and a count do not
     unit = qb.unit if qa.unit == qb.unit else qb.base
     scale = Decimal(str(qb.value)) / Decimal(str(qb.number)) if qa.unit == qb.unit and qb.number else Decimal(1)
     va, vb = Decimal(str(qa.value)) / scale, Decimal(str(qb.value)) / scale

@@ -75,7 +75,7 @@ class FigureKind:
             # What the previous turn answered is not what this turn asks; what it quoted may be.
             lead = evidence.resolved.previous_answer.strip().split("\n", 1)[0]
             excluded |= {f.key for f in find_figures(normalize(lead))}
-        roles = _asked_roles(question.text)
+        roles = asked_roles(question.text)
         candidates: list[_Candidate] = []
         for ss in evidence.scored[:40]:
             facts = evidence.facts_in(ss.sentence)
@@ -103,7 +103,7 @@ class FigureKind:
                     score += settings.governor_weight * fit
                     if _governed_by(question.predicate, fact.governor):
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
-                    score += settings.role_weight * _role_fit(roles, _role_of(fact, ss.sentence.text, figure))
+                    score += settings.role_weight * role_fit(roles, _role_of(fact, ss.sentence.text, figure))
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     year_ok = year_ok or (bool(question.years) and fact_year in question.years)
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
@@ -273,7 +273,7 @@ def governor_fit(terms: Terms, fact: Fact) -> float:
     return coverage(terms, words)
 
 
-def _asked_roles(question: str) -> set[str]:
+def asked_roles(question: str) -> set[str]:
     table = question_table("roles")
     lowered = question.lower()
     return {role for role, cue_words in table.items() if any(w.lower() in lowered for w in cue_words)}
@@ -283,7 +283,7 @@ def _asked_roles(question: str) -> set[str]:
 _ROLE_FAMILY = {"planned": "planned", "target": "planned", "actual": "actual", "from": "from", "to": "to", "change": "change"}
 
 
-def _role_fit(asked: set[str], role: str) -> float:
+def role_fit(asked: set[str], role: str) -> float:
     """+1 when the fact's role is the one asked, −1 when it is the other one of its pair."""
     if not asked or not role:
         return 0.0
@@ -389,7 +389,7 @@ def _percent(question: Question) -> bool:
 def _change(question: Question) -> bool:
     """"降了多少", "by how much did it drop": the change, in the unit the notice gives it (下降3.6岁,
     下降12.4%), unless the question asks for a percentage."""
-    return "change" in _asked_roles(question.text) and not cues("percent", "explicit").found_in(question.text)
+    return "change" in asked_roles(question.text) and not cues("percent", "explicit").found_in(question.text)
 
 
 def _money(question: Question) -> bool:
