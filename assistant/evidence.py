@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
 from assistant.lexicon import synonym_groups, with_whole_verbs, without_asking_words
-from assistant.question import Question
+from assistant.question import SHORT_YEAR, Question
 from ingest.keyword import normalize, tokenize
 from ingest.tagger import tagger
 
@@ -123,7 +123,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     # Years are matched against the time a sentence holds for (its own, its paragraph's, its
     # notice's), not as words: "2023年…" must find "全县共建立…34项" in the 2023 notice.
     # A year spelled out (二〇二二年) is a year too, not the rare word "二二".
-    query = _SPELLED_YEAR.sub(" ", without_asking_words(with_whole_verbs(query)))
+    query = SHORT_YEAR.sub(" ", _SPELLED_YEAR.sub(" ", without_asking_words(with_whole_verbs(query))))
     cut = [t for t in dict.fromkeys(tokenize(query)) if not _YEAR_TOKEN.fullmatch(t)]
     own: dict[str, list[str]] = {}
     for words in named:

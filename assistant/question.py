@@ -23,6 +23,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?=\s*年|(?!\d))")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+# "23年那份通报": a year written short, as people type it (not "连续12年", "近10年来", "3年以上").
+SHORT_YEAR = re.compile(r"(?<![\d.连续近过去共满第])([1-3]\d)年(?![来间内以多底度]|\d)")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 
 
@@ -106,7 +108,8 @@ def years_in(text: str) -> tuple[str, ...]:
     """The years a text names, in digits (二〇二三年 → 2023)."""
     digits = [m.group() for m in _YEAR.finditer(text)]
     spelled = ["".join(_CN_DIGIT[c] for c in m.group(1)) for m in _CN_YEAR.finditer(text)]
-    return tuple(dict.fromkeys(digits + spelled))
+    short = [f"20{m.group(1)}" for m in SHORT_YEAR.finditer(text)]
+    return tuple(dict.fromkeys(digits + spelled + short))
 
 
 def analyse(text: str) -> Question:
@@ -118,6 +121,8 @@ def analyse(text: str) -> Question:
     unit = count.group("unit") if count and count.group("unit") != "年" else ""
     if english and not unit:
         unit = _english_unit(text)
+    if unit == "个" and text[count.end() : count.end() + 1] in ("亿", "万"):
+        unit = ""  # "多少个亿": an amount of money, not a count
     if unit == "个" and text[count.end() : count.end() + 1] == "点":
         unit = ""  # "降了几个点": percentage points, not a count of things
     if unit == "个" and text[count.end() : count.end() + 1] == "人":

@@ -142,3 +142,10 @@ def test_an_english_count_takes_the_figure_of_the_thing_it_names(bot, question, 
     answer = bot.ask(question)
     assert answer.found, answer.text
     assert answer.text.startswith(figure), answer.text
+
+
+def test_an_amount_asked_in_hundred_millions_is_money_not_a_count(bot):
+    # "多少个亿" counts no things: it asks an amount, and 24年 is 2024
+    answer = bot.ask("鹿山县24年地区生产总值多少个亿?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("286.4亿元"), answer.text

@@ -31,3 +31,12 @@ def test_an_english_thing_is_one_word_matched_by_any_of_its_chinese_words():
     terms = _terms("", named=named_things(question))
     # the glossary gives farmland as 农田 or 农用地: a sentence with one of them holds the thing
     assert coverage(terms, "新建高标准农田3.6万亩") > 0.9
+
+
+def test_a_year_written_short_is_a_year_and_a_count_of_years_is_not():
+    from assistant.question import years_in
+
+    assert years_in("23年那份通报里的秋粮产量") == ("2023",)
+    assert years_in("22年的目标比21年实际多多少") == ("2022", "2021")
+    assert years_in("连续12年保持增长") == () and years_in("近10年来") == () and years_in("3年以上") == ()
+    assert not any("23" in word for word in _terms("23年秋粮产量多少").weights)
