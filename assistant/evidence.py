@@ -148,6 +148,13 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has)
     fillers = {t for t in unused if not names_a_thing(t)}
     unused = [t for t in unused if t not in fillers]
+    # Two unknown characters that name nothing (多算, 挑出, 能办, a cut like 组给) are how people
+    # say it, or a tokenizer's fragment: no sentence holds them, so at full weight they would only
+    # make every sentence, the right one too, fall short of the question.
+    if corpus_has is not None:  # (a synonym the notices use keeps the word: 改完 is 完成整改)
+        fillers |= {t for t in tokens if t not in unused and doc_freq.get(t, 0) == 0 and len(t) == 2
+                    and re.fullmatch(r"[\u4e00-\u9fff]{2}", t) and not corpus_has(t)
+                    and not any(corpus_has(a) for a in alternatives.get(t, ())) and not names_a_thing(t)}
     for token in tokens:
         df = doc_freq.get(token, 0)
         idf = math.log(1 + (node_count - df + 0.5) / (df + 0.5))

@@ -24,6 +24,7 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 全年城镇居民人均可支配收入43120元,农村居民人均可支配收入22760元。
 全县政府债务率由上年的171.3%下降到158.6%。
 城乡居民收入比由上年的2.11缩小到2.05。
+全年计划新建农村公路120公里,实际完成126.5公里,完成年度计划的105.4%。
 全年全县48个重点项目完成投资32.5亿元,完成年度计划的108.2%,其中9个市级重点项目完成投资14.1亿元,完成年度计划的115.6%。
 全年新建提升党员示范岗186个,党员先锋岗243个。
 坚持把群众满意作为检验成效的标准,刊发回应报道36篇。
@@ -61,6 +62,10 @@ def bot(tmp_path_factory):
     ("全县重点项目和市级重点项目完成年度计划的比例哪个高?", ("108.2%", "115.6%"), "115.6 − 108.2 = 7.4个百分点"),
     # two figures asked side by side, and the change in points
     ("政府债务率上年多少、现在多少,降了几个点?", ("171.3%", "158.6%"), "171.3 − 158.6 = 12.7个百分点"),
+    # "A比B少多少": B is A's metric at its own time (each figure of its year, 24年 being 2024)
+    ("25年一季度重点项目投资比24年全年少了多少?", ("12.6亿元", "32.5亿元"), "32.5 − 12.6 = 19.9亿元"),
+    # the planned and the actual figure measured alike (not the share of the plan, 105.4%)
+    ("农村公路计划修多少、实际修了多少?", ("120公里", "126.5公里"), "126.5 − 120 = 6.5公里"),
 ])
 def test_a_comparison_states_both_figures_and_the_difference(bot, question, figures, arithmetic):
     answer = bot.ask(question)

@@ -22,13 +22,16 @@ from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
 from assistant.kinds.figure import asked_roles, role_fit
 from assistant.lexicon import cues
-from assistant.question import AskKind, Question
+from assistant.question import AskKind, Question, years_in
 from ingest.facts import Fact, FactKind
 from ingest.numerals import format_value, parse_quantity
 
 _QUANTITIES = (FactKind.MONEY, FactKind.PERCENT, FactKind.COUNT, FactKind.DURATION, FactKind.NUMBER)
 # "A和B", "A与B", "A还是B", "A跟B", "A vs B": two things set against each other.
 _TWO_THINGS = re.compile(r"(?P<a>[^,，。?？和与跟及]{2,30}?)(?:和|与|跟|还是|以及|\s+and\s+|\s+vs\.?\s+|\s+versus\s+)(?P<b>[^,，。?？]{2,30})", re.I)
+# "22年的目标,比21年实际完成的多出多少": A set against B by 比.
+_THAN = re.compile(r"(?P<a>[^,，。?？]{2,30}?)[,，]?(?<![占对相之评])比(?![重例率较])(?P<b>[^,，。?？]{2,30}?)(?=多|少|高|低|增加|减少|增长|下降)")
+_YEARS = re.compile(r"(?:\d{2,4}|[〇零一二三四五六七八九]{4})年")
 _PAIRS = (("from", "to"), ("planned", "actual"), ("target", "actual"))
 # The other fact of a pair must fit the question this share as well as the first.
 _PAIR_SHARE = 0.5
@@ -39,6 +42,7 @@ class _Found:
     fact: Fact
     scored: ScoredSentence
     fit: float
+    year_ok: bool | None = None  # the fact holds for the year its own part of the question names
 
 
 class ComparisonKind:
@@ -50,11 +54,14 @@ class ComparisonKind:
     def compose(self, evidence: Evidence) -> Draft | None:
         # "前后两次…各多少": where several notices answer and the question names no two things,
         # each notice's figure is asked (the figure kind lists them), not two figures of one sentence.
-        pair = _named_pair(evidence) or _sentence_pair(evidence, same_unit=not evidence.several_notices)
+        held = lambda pair: pair is not None and all(evidence.answers(f.scored, f.year_ok) for f in pair)  # noqa: E731
+        named = _named_pair(evidence)
+        # Two things named whose figures no sentence holds well enough: one sentence's pair may.
+        pair = named if held(named) else _sentence_pair(evidence, same_unit=not evidence.several_notices) or named
         if pair is None:
             return None  # nothing to set side by side: the passage kind quotes the best sentence
         first, second = pair
-        if not (evidence.answers(first.scored) and evidence.answers(second.scored)):
+        if not held(pair):
             return evidence.abstain()
         first_label, second_label = _label(first), _label(second)
         if first_label == second_label:  # "城乡…分别…780元和610元": one name for both, in the notice's order
@@ -86,15 +93,20 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     """"A和B哪个多": the best fact for A and the best for B, each from the best sentences."""
     focus = evidence.resolved.focus if evidence.resolved.is_followup else evidence.question.text
     found = _TWO_THINGS.search(focus)
+    than = None if found else _THAN.search(focus)
+    found = found or than
     if not found:
         return None
     picks: list[_Found] = []
     # "…的比例哪个高": percentages are compared, not the amounts beside them.
     wanted = (FactKind.PERCENT,) if cues("percent").found_in(evidence.question.text) else _QUANTITIES
-    for part in _parallel(found.group("a"), found.group("b")):
+    # "A比去年多多少": what is measured is said once, in A; B is the same metric at its own time.
+    parts = (than.group("a"), than.group("b") + _YEARS.sub("", than.group("a"))) if than else _parallel(found.group("a"), found.group("b"))
+    for part in parts:
         terms = evidence.terms_for(part)
         best: _Found | None = None
         roles = asked_roles(part)
+        years = years_in(part)
         taken = picks[0].fact.start if picks else None  # the first thing's figure is not the second's
         for ss in evidence.scored[:12]:
             for fact in _facts_in(evidence, ss):
@@ -103,10 +115,12 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
                 # Of equal fits, the figure named in fewest words: 出口额, not 货物进出口总额, for "出口".
                 fit = _fit(evidence, terms, fact) + coverage(terms, ss.sentence.text) * 0.3 - 0.001 * len(fact.governor)
                 fit += 0.5 * role_fit(roles, fact.role)  # "全年计划和上半年完成": the planned and the actual figure
+                if years and fact.time[:4].isdigit():
+                    fit += 0.5 if fact.time[:4] in years else -0.5  # "22年的目标" and "21年实际": each its year's
                 if picks and fact.kind == picks[0].fact.kind and fact.unit == picks[0].fact.unit:
                     fit += 0.3  # two things compared are measured alike
                 if best is None or fit > best.fit:
-                    best = _Found(fact, ss, fit)
+                    best = _Found(fact, ss, fit, (fact.time[:4] in years) if years and fact.time[:4].isdigit() else None)
         if best is None or best.fit <= 0:
             return None
         picks.append(best)
@@ -135,10 +149,11 @@ def _sentence_pair(evidence: Evidence, same_unit: bool = True) -> tuple[_Found, 
         if not evidence.answers(ss):
             continue
         facts = _facts_in(evidence, ss)
-        by_role = {f.role: f for f in facts if f.role}
         for before, after in _PAIRS:
-            if before in by_role and after in by_role:
-                return _Found(by_role[before], ss, 1.0), _Found(by_role[after], ss, 1.0)
+            # 计划投资86.5亿元…实际完成投资49.36亿元,完成年度计划的57.1%: the pair measured alike
+            pairs = [(a, b) for a in facts if a.role == before for b in facts if b.role == after and a.kind == b.kind]
+            if pairs:
+                return _Found(pairs[0][0], ss, 1.0), _Found(pairs[0][1], ss, 1.0)
         ranked = sorted(facts, key=lambda f: _fit(evidence, evidence.focus_terms, f), reverse=True)
         if same_unit and len(ranked) >= 2:
             top = ranked[0]
