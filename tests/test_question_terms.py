@@ -40,3 +40,16 @@ def test_a_year_written_short_is_a_year_and_a_count_of_years_is_not():
     assert years_in("22年的目标比21年实际多多少") == ("2022", "2021")
     assert years_in("连续12年保持增长") == () and years_in("近10年来") == () and years_in("3年以上") == ()
     assert not any("23" in word for word in _terms("23年秋粮产量多少").weights)
+
+
+def test_two_unknown_characters_that_name_nothing_weigh_little():
+    # 多算 is how people say 多计; no notice has it, so at full weight it would only make every
+    # sentence, the right one too, fall short of the question.
+    unknown = {"多算", "秋粮"}
+    terms = question_terms("工程款多算了多少", lambda words: {w: 0 if w in unknown else 3 for w in words}, 10,
+                           corpus_has=lambda word: word not in unknown)
+    assert terms.weights["多算"] < 0.5 * terms.weights["工程款"]
+    # a thing the notices never name keeps its weight: it is what the question is about
+    terms = question_terms("秋粮产量多少", lambda words: {w: 0 if w in unknown else 3 for w in words}, 10,
+                           corpus_has=lambda word: word not in unknown)
+    assert terms.weights["秋粮"] >= terms.weights["产量"]
