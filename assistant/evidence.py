@@ -113,7 +113,7 @@ _NEVER_ASKED = frozenset("一共 总共 累计 目前 已经 达到 进行 开�
 
 
 def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]], node_count: int, tokenize=tokenize,
-                   corpus_has=None, named: Sequence[tuple[str, ...]] = ()) -> Terms:
+                   corpus_has=None, named: Sequence[tuple[str, ...]] = (), keep_generic: bool = False) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains.
 
     `frequencies(words)` gives how many indexed passages hold each word (its rarity). `named`: the
@@ -129,7 +129,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     for words in named:
         own.setdefault(words[0].lower(), []).extend(w.lower() for w in words[1:])
     cut += [w for w in own if w not in cut]
-    tokens = [t for t in cut if t not in GENERIC]
+    tokens = [t for t in cut if t not in GENERIC or (keep_generic and len(t) > 1 and t not in _NEVER_ASKED)]
     if not tokens:
         # "有多少个问题已经整改了": the genre's own words are all the question says; they are
         # what it asks about, not noise to drop.
@@ -162,6 +162,11 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         weight = idf * (1.0 if len(token) > 1 else 0.4) * (0.2 if token in descriptors and df == 0 else 1.0)
         # A word no notice uses ("GDP", "常住人口") is what the question is about and the notices are not.
         weights[token] = weight * (2.0 if token in unused else FILLER_WEIGHT if token in fillers else 1.0)
+    weak = fillers | {t for t in tokens if t in descriptors and doc_freq.get(t, 0) == 0}
+    if not keep_generic and tokens and all(t in weak or re.fullmatch(r"[\d.%]+", t) for t in tokens):
+        # "还没整改完的那7个问题,说最迟什么时候搞定": besides how it is said, the question says
+        # only the genre's words (整改, 问题): they are what it is about.
+        return question_terms(query, frequencies, node_count, tokenize, corpus_has, named, keep_generic=True)
     def missing() -> list[str]:
         original = {t.lower(): t for t in re.findall(r"[A-Za-z][A-Za-z0-9]*", query)}
         return [original.get(t, t) for t in unused if corpus_has is None or not corpus_has(t)]

@@ -55,3 +55,12 @@ def test_two_unknown_characters_that_name_nothing_weigh_little():
     terms = question_terms("秋粮产量多少", rarity, 10, tokenize=lambda q: ["秋粮", "产量"],
                            corpus_has=lambda word: word not in unknown)
     assert terms.weights["秋粮"] >= terms.weights["产量"]
+
+
+def test_a_question_saying_only_how_it_asks_keeps_the_genres_words():
+    # 说最迟 and 时候搞定 are how it is said; 整改 and 问题 are all it says it is about
+    unknown = {"说最迟", "时候搞定"}
+    terms = question_terms("还没整改完的那7个问题,说最迟什么时候搞定", lambda words: {w: 0 if w in unknown else 3 for w in words},
+                           10, tokenize=lambda q: ["7", "整改", "问题", "说最迟", "时候搞定"],
+                           corpus_has=lambda word: word not in unknown)
+    assert {"整改", "问题"} <= set(terms.weights)
