@@ -154,3 +154,10 @@ def test_an_amount_asked_in_hundred_millions_is_money_not_a_count(bot):
     answer = bot.ask("鹿山县24年地区生产总值多少个亿?")
     assert answer.found, answer.text
     assert answer.text.startswith("286.4亿元"), answer.text
+
+
+def test_an_english_question_after_a_measure_asks_its_figure(bot):
+    # "What was … total …?" names no "how much", yet asks the figure, not a passage
+    answer = bot.ask("What was Lushan's total value of imports and exports in 2024?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("31.25亿元"), answer.text
