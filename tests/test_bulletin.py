@@ -100,6 +100,7 @@ def test_a_metric_named_otherwise_is_answered_only_where_it_is_said(bot):
     ("三公经费比上年降了多少?", "8.7%"),  # not the spending beside it
     ("By how much did the county's three public spending fall?", "8.7%"),
     ("村党组织书记的平均年龄降了多少?", "2.8岁"),  # a change in years, not a percentage
+    ("三公经费跌了多少?", "8.7%"),  # how people say it
 ])
 def test_a_change_question_gets_the_change_not_the_level(bot, question, change):
     answer = bot.ask(question)

@@ -64,3 +64,8 @@ def test_a_question_saying_only_how_it_asks_keeps_the_genres_words():
                            10, tokenize=lambda q: ["7", "整改", "问题", "说最迟", "时候搞定"],
                            corpus_has=lambda word: word not in unknown)
     assert {"整改", "问题"} <= set(terms.weights)
+
+
+def test_asking_when_colloquially_is_no_word_of_the_question():
+    weights = _terms("剩下两个项目说啥时候开工?").weights
+    assert not any("啥" in word for word in weights) and "开工" in weights

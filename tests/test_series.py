@@ -83,3 +83,4 @@ def test_a_year_spelled_out_in_the_question_is_a_year(bot):
     assert answer.found, answer.text
     assert answer.text.startswith("38个"), answer.text
     assert {c.doc_id for c in answer.citations} == {"weitang-xunshi-2022"}
+
