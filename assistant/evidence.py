@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
-from assistant.lexicon import synonym_groups, with_whole_verbs, without_asking_words
+from assistant.lexicon import synonym_groups, synonyms_in, with_whole_verbs, without_asking_words
 from assistant.question import SHORT_YEAR, Question
 from ingest.keyword import normalize, tokenize
 from ingest.tagger import tagger
@@ -125,6 +125,9 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     # A year spelled out (二〇二二年) is a year too, not the rare word "二二".
     query = SHORT_YEAR.sub(" ", _SPELLED_YEAR.sub(" ", without_asking_words(with_whole_verbs(query))))
     cut = [t for t in dict.fromkeys(tokenize(query)) if not _YEAR_TOKEN.fullmatch(t)]
+    # A lexicon word the index never holds (剩下: the notices say 其余) is cut to nothing by the
+    # index's segmenter; it is a word of the question all the same, matched by its synonyms.
+    cut += [w for w in synonyms_in(query) if len(w) > 1 and not any(t in w or w in t for t in cut)]
     own: dict[str, list[str]] = {}
     for words in named:
         own.setdefault(words[0].lower(), []).extend(w.lower() for w in words[1:])

@@ -69,3 +69,9 @@ def test_a_question_saying_only_how_it_asks_keeps_the_genres_words():
 def test_asking_when_colloquially_is_no_word_of_the_question():
     weights = _terms("剩下两个项目说啥时候开工?").weights
     assert not any("啥" in word for word in weights) and "开工" in weights
+
+
+def test_a_lexicon_word_the_index_cuts_to_nothing_is_still_a_word_of_the_question():
+    # The index's segmenter knows only the notices' words: 剩下 (they say 其余) comes out as nothing
+    terms = question_terms("剩下的还有几个?", lambda words: {w: 3 for w in words}, 10, tokenize=lambda q: [])
+    assert "剩下" in terms.weights and "其余" in terms.alternatives["剩下"]
