@@ -127,7 +127,8 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     cut = [t for t in dict.fromkeys(tokenize(query)) if not _YEAR_TOKEN.fullmatch(t)]
     # A lexicon word the index never holds (剩下: the notices say 其余) is cut to nothing by the
     # index's segmenter; it is a word of the question all the same, matched by its synonyms.
-    cut += [w for w in synonyms_in(query) if len(w) > 1 and not any(t in w or w in t for t in cut)]
+    lexicon_words = [w.lower() for w in synonyms_in(query) if len(w) > 1]
+    cut += [w for w in lexicon_words if not any(t.lower() in w or w in t.lower() for t in cut)]
     own: dict[str, list[str]] = {}
     for words in named:
         own.setdefault(words[0].lower(), []).extend(w.lower() for w in words[1:])

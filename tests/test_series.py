@@ -84,3 +84,10 @@ def test_a_year_spelled_out_in_the_question_is_a_year(bot):
     assert answer.text.startswith("38个"), answer.text
     assert {c.doc_id for c in answer.citations} == {"weitang-xunshi-2022"}
 
+
+
+def test_what_is_left_is_the_whole_less_its_done_part_with_the_arithmetic(bot):
+    # the notice gives 29 problems and 27 rectified, not the remainder: both quoted, 29 − 27 = 2
+    answer = bot.ask("苇塘县2023年那次巡视的问题还剩几个没完成整改?")
+    assert answer.found, answer.text
+    assert "29 − 27 = 2个" in answer.text.split("\n\n")[0], answer.text

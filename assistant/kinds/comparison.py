@@ -49,15 +49,21 @@ class ComparisonKind:
     kind = AskKind.COMPARISON
 
     def recognises(self, question: Question, resolved: Resolved) -> bool:
-        return cues("comparison").found_in(question.text) or cues("comparison", "change").found_in(question.text)
+        return any(cues("comparison", words).found_in(question.text) for words in ("cues", "change", "remainder"))
 
     def compose(self, evidence: Evidence) -> Draft | None:
         # "前后两次…各多少": where several notices answer and the question names no two things,
         # each notice's figure is asked (the figure kind lists them), not two figures of one sentence.
         held = lambda pair: pair is not None and all(evidence.answers(f.scored, f.year_ok) for f in pair)  # noqa: E731
+        remainder = cues("comparison", "remainder").found_in(evidence.question.text)
+        if remainder and _states_remainder(evidence):
+            return None  # "其余5个": the notice gives what is left; the figure kind answers it
         named = _named_pair(evidence)
         # Two things named whose figures no sentence holds well enough: one sentence's pair may.
-        pair = named if held(named) else _sentence_pair(evidence, same_unit=not evidence.several_notices) or named
+        # (What is left is one notice's whole less its part, however many notices are reached.)
+        same_unit = remainder or not evidence.several_notices
+        pair = (_done_pair(evidence) if remainder else None) or (
+            named if held(named) else _sentence_pair(evidence, same_unit=same_unit) or named)
         if pair is None:
             return None  # nothing to set side by side: the passage kind quotes the best sentence
         first, second = pair
@@ -78,6 +84,33 @@ class ComparisonKind:
                 quotes.append(evidence.quote(sentence))
         text = "\n".join(lines) + "\n\n" + "\n".join(quotes)
         return Draft(text, True, citations, [first.fact.text, second.fact.text])
+
+
+def _done_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
+    """A whole and its done part in one sentence ("165条整改措施已落实158条", "29个具体问题已完成
+    整改27个"): what is left is their difference."""
+    for ss in evidence.scored[:6]:
+        if not evidence.answers(ss):
+            continue
+        facts = _facts_in(evidence, ss)
+        start = ss.sentence.start
+        for whole, part in zip(facts, facts[1:]):
+            between = ss.sentence.text[whole.end - start : part.start - start]
+            if whole.kind == part.kind and whole.unit == part.unit and _DONE.search(between):
+                return _Found(whole, ss, 1.0), _Found(part, ss, 1.0)
+    return None
+
+
+_DONE = re.compile(r"已|完成|落实|办结|到位|整改")
+
+
+def _states_remainder(evidence: Evidence) -> bool:
+    """Whether the best sentence states what is left itself, a figure right after (其余5个, 剩余3项)."""
+    best = evidence.scored[0] if evidence.scored else None
+    return best is not None and evidence.answers(best) and bool(_REMAINDER_STATED.search(best.sentence.text))
+
+
+_REMAINDER_STATED = re.compile(r"(其余|剩余|余下|还剩|尚未完成[^,，;；。]{0,6}的)\s*[\d一二三四五六七八九十两]")
 
 
 def _facts_in(evidence: Evidence, scored: ScoredSentence) -> list[Fact]:
