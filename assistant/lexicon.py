@@ -75,7 +75,9 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
         members = [w.strip() for w in re.split(r"[\t|]", line) if w.strip()]
         for word in members:
             groups.setdefault(word, set()).update(m for m in members if m != word)
-    return {w: tuple(sorted(others, key=len, reverse=True)) for w, others in groups.items()}
+    # (ties in length by the words themselves: a set's order changes with the hash seed, and the order
+    # of synonyms is the order of the search's query words — one question must get one answer)
+    return {w: tuple(sorted(others, key=lambda o: (-len(o), o))) for w, others in groups.items()}
 
 
 def synonyms_in(text: str) -> dict[str, tuple[str, ...]]:

@@ -209,7 +209,7 @@ def _text_with_figures(text: str, figures: list[str]) -> str:
     The answer's own figures are large; those of a 注意 paragraph (a competing figure)
     are marked as secondary; a paragraph of "- " lines is a list.
     """
-    wanted = sorted({f for f in figures if f}, key=len, reverse=True)
+    wanted = sorted({f for f in figures if f}, key=lambda f: (-len(f), f))
     figure = re.compile("(" + "|".join(re.escape(f) for f in wanted) + ")") if wanted else None
 
     def marked(line: str, css: str) -> str:

@@ -54,7 +54,7 @@ class NoticeContext:
     written_on: str = ""  # 成文日期 of a government metadata block
     source: str = ""
     events: tuple[Event, ...] = ()
-    year: str = ""  # the year the notice speaks from ("今年以来")
+    year: str = ""  # the year the notice speaks from ("今年以来"); a bulletin's: the year it reports on
     short_name: str = field(default="")
 
     def to_dict(self) -> dict:
@@ -105,9 +105,13 @@ def _kinds() -> tuple[tuple[str, tuple[str, ...], str], ...]:
     rows = []
     for line in (_DATA / "kinds.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            kind, words, event = line.split("\t")
-            rows.append((kind, tuple(words.split(",")), "" if event == "-" else event))
+            kind, words, event, *rest = line.split("\t")
+            rows.append((kind, tuple(words.split(",")), "" if event == "-" else event, bool(rest) and rest[0] == "title"))
     return tuple(rows)
+
+
+def _reports_on_title_year(kind: str) -> bool:
+    return any(of_title for name, _, _, of_title in _kinds() if name == kind)
 
 
 def extract_context(body: str, meta: dict[str, str] | None = None, page_title: str = "") -> NoticeContext:
@@ -130,9 +134,12 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     year = next((d[:4] for d in (signed_on, written_on, published_on) if d), "")
     if not year and events:  # undated: it was written after the last event it reports (反馈)
         year = max(e.date.split("/")[-1][:4] for e in events)
+    titled = re.search(r"(\d{4})年", title)
+    if titled and _reports_on_title_year(kind):
+        # "鹤岭县2023年国民经济和社会发展统计公报", signed in 2024: its 全年, 年末 are 2023's
+        year = titled.group(1)
     if not year:
-        found = re.search(r"(\d{4})年", title)
-        year = found.group(1) if found else ""
+        year = titled.group(1) if titled else ""
     short_name = " ".join(p for p in (places[-1].name if places else "", kind, year) if p)
     return NoticeContext(
         title=title,
@@ -286,7 +293,7 @@ def _places(issuers: list[str], titles: list[str], opening: str) -> tuple[Place,
 
 def _kind(title: str, opening: str) -> tuple[str, str]:
     for where in (title, opening):
-        for kind, words, event in _kinds():
+        for kind, words, event, _ in _kinds():
             if any(w in where for w in words):
                 return kind, event
     return "", ""

@@ -181,6 +181,8 @@ def stored_facts(notice: Notice, sections=None, cache: FactCache | None = None) 
     sections = sections if sections is not None else parse_sections(notice.text)
     starts = [s.start for s in sections]  # in reading order: the section of a fact by bisection
     date = notice.signed_on or notice.published_on
+    if date and notice.context.year and not date.startswith(notice.context.year):
+        date = notice.context.year  # a bulletin's figures hold for the year it reports on, not the signing's
     facts = cache.get(notice.text, date) if cache else None
     if facts is None:
         facts = [fact.to_dict() for fact in extract_facts(notice.text, notice_date=date)]

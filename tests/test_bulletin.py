@@ -13,8 +13,9 @@ from conftest import home_with_notice
 NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 
 一、综合
-全年全县地区生产总值286.4亿元,比上年增长6.1%。
+全年全县地区生产总值286.4亿元,比上年增长6.1%,按常住人口计算的全年人均地区生产总值52300元。
 2025年一季度,全县重点项目完成投资12.6亿元。
+力争2025年全县重点项目完成投资35亿元以上、地区生产总值增长6%左右。
 
 二、对外经济
 全年货物进出口总额31.25亿元,其中出口额24.08亿元,进口额7.17亿元。
@@ -162,3 +163,16 @@ def test_an_english_question_after_a_measure_asks_its_figure(bot):
     answer = bot.ask("What was Lushan's total value of imports and exports in 2024?")
     assert answer.found, answer.text
     assert answer.text.startswith("31.25亿元"), answer.text
+
+
+def test_a_metric_named_otherwise_is_the_figures_own_not_only_its_sentences(bot):
+    # the sentence says 地区生产总值, but of its growth; 35亿元 is 重点项目完成投资: no GDP amount for 2025
+    answer = bot.ask("鹿山县2025年GDP是多少亿元?")
+    assert not answer.found, answer.text
+
+
+def test_a_metric_asked_plainly_is_the_plain_one_not_its_qualified_neighbour(bot):
+    # 人均地区生产总值52300元 is named by the same words qualified: the plain 地区生产总值 is meant
+    answer = bot.ask("鹿山县2024年地区生产总值是多少?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("286.4亿元"), answer.text

@@ -116,7 +116,8 @@ def test_a_store_written_before_the_context_fields_is_read_and_filled(tmp_path):
 
 def test_issuer_and_date_under_the_title_of_a_bulletin_and_a_work_report():
     bulletin = extract_context("鹿山县2025年国民经济和社会发展统计公报\n\n鹿山县统计局\n2026年3月20日\n\n一、综合\n全县地区生产总值100亿元。")
-    assert (bulletin.issuer, bulletin.signed_on, bulletin.year) == ("鹿山县统计局", "2026-03-20", "2026")
+    # signed in 2026, it reports on 2025: its 全年 and 年末 are 2025's
+    assert (bulletin.issuer, bulletin.signed_on, bulletin.year) == ("鹿山县统计局", "2026-03-20", "2025")
     report = extract_context("鹿山市人民政府工作报告\n\n——二〇二六年一月九日在鹿山市第三届人民代表大会第二次会议上\n\n"
                              "鹿山市市长  某某\n\n各位代表:\n一、过去一年的工作\n全市完成投资50亿元。")
     assert (report.issuer, report.signed_on) == ("鹿山市人民政府", "2026-01-09")  # the mayor's line names a person

@@ -75,3 +75,19 @@ def test_a_lexicon_word_the_index_cuts_to_nothing_is_still_a_word_of_the_questio
     # The index's segmenter knows only the notices' words: 剩下 (they say 其余) comes out as nothing
     terms = question_terms("剩下的还有几个?", lambda words: {w: 3 for w in words}, 10, tokenize=lambda q: [])
     assert "剩下" in terms.weights and "其余" in terms.alternatives["剩下"]
+
+
+def test_the_lexicon_reads_the_same_under_every_hash_seed():
+    # The synonyms' order is the order of the search's query words: a set's order (which changes
+    # with PYTHONHASHSEED) once made one follow-up get two different answers in two processes.
+    import os
+    import subprocess
+    import sys
+
+    script = "from assistant.lexicon import synonym_groups; print(sorted(synonym_groups().items()))"
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

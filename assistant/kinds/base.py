@@ -58,10 +58,11 @@ class Evidence:
     # What the question names in words no notice uses, as the notices' own words for each thing.
     named: tuple[tuple[str, ...], ...] = ()
 
-    def says_what_is_named(self, sentence: Sentence) -> bool:
+    def says_what_is_named(self, sentence: Sentence, own: str | None = None) -> bool:
         """Whether a sentence (or its headings) says each thing the question named otherwise:
-        "GDP" is answered from a sentence about 地区生产总值 only."""
-        where = normalize(" ".join((sentence.text, *sentence.titles))).lower()
+        "GDP" is answered from a sentence about 地区生产总值 only — and, given a figure's `own`
+        words, whether those say it (or the headings do: a section about it)."""
+        where = normalize(" ".join((own if own is not None else sentence.text, *sentence.titles))).lower()
         return all(any(word.lower() in where for word in words) for words in self.named)
 
     def say(self, chinese: str, english: str) -> str:

@@ -127,15 +127,17 @@ class FigureKind:
                 return evidence.abstain(evidence.say(f"通报中这一数字只有约数「{rounded.span}」,没有给出确切数字",
                                                      f"The notice gives this figure only rounded ({rounded.span})"),
                                        closest=rounded.scored.sentence)
+        candidates = _plainest_first(candidates)
         best = candidates[0]
         floor = settings.min_support_english if question.english else settings.min_support
         if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < floor:
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
             return evidence.abstain()
-        if not evidence.says_what_is_named(best.scored.sentence):
-            # The question names its metric in other words (GDP); this sentence says none of the
-            # notices' words for it: its figure is of something else.
+        if not evidence.says_what_is_named(best.scored.sentence, _own_text(best)):
+            # The question names its metric in other words (GDP); this figure's own words say
+            # none of the notices' words for it (重点项目完成投资52亿元 beside 地区生产总值增长8%):
+            # its figure is of something else.
             return evidence.abstain()
         if _tied(best, candidates):
             # Nothing tells the two figures apart (the same words around both): picking one
@@ -199,6 +201,34 @@ def _counts(noun: str, text: str, figure: Figure) -> bool:
                for word in noun.split())
 
 
+def _own_text(candidate: _Candidate) -> str:
+    """The words a figure is stated under and governed by (a table cell: its headers)."""
+    text = own_words(candidate.scored.sentence.text, candidate.figure)
+    fact = candidate.fact
+    if fact is not None:
+        text += f" {fact.governor} {fact.subject}"
+        if fact.table is not None:
+            text += f" {fact.table.row} {fact.table.column} {fact.table.caption}"
+    return text
+
+
+def _plainest_first(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Of figures that score exactly alike, the one named plainly comes first when every other one
+    is named by the same words qualified (地区生产总值326.48亿元 before 人均地区生产总值71260元):
+    asked plainly, the plain metric is meant."""
+    best = candidates[0]
+    level = [c for c in candidates[:4] if c.score >= best.score - 1e-9 and c.figure.key != best.figure.key]
+    if not level:
+        return candidates
+    group = [best, *level]
+    for c in group:
+        name = c.fact.governor if c.fact is not None else ""
+        others = [o for o in group if o.figure.key != c.figure.key]
+        if name and all(o.fact is not None and (_qualifies(o.fact.governor, name) or o.fact.value == c.fact.value) for o in others):
+            return [c, *[o for o in candidates if o is not c]]
+    return candidates
+
+
 def _tied(best: _Candidate, candidates: list[_Candidate]) -> bool:
     """Whether a different figure of the same kind in the same notice scores exactly as well as the
     best (another notice's figure is listed beside it instead: `_per_notice`). A 其中 part of a
@@ -207,8 +237,31 @@ def _tied(best: _Candidate, candidates: list[_Candidate]) -> bool:
         other.figure.key != best.figure.key and other.figure.kind == best.figure.kind
         and other.scored.sentence.doc_id == best.scored.sentence.doc_id and other.score >= best.score - 1e-9
         and not (other.fact is not None and other.fact.part_of is not None)
+        and not _same_or_qualified(best, other)
         for other in candidates[1:4]
     )
+
+
+def _same_or_qualified(best: _Candidate, other: _Candidate) -> bool:
+    """The same figure written otherwise (a table's 326.48 under 亿元 and 326.48亿元), or the
+    same metric qualified (人均地区生产总值 of 地区生产总值): no rival of the plain figure."""
+    if best.fact is None or other.fact is None:
+        return False
+    if best.fact.value and best.fact.value == other.fact.value:
+        return True
+    return _qualifies(other.fact.governor, best.fact.governor)
+
+
+def _qualifies(longer: str, plain: str) -> bool:
+    """Whether `longer` names the metric `plain` names, qualified (人均地区生产总值 of 地区生产总值).
+    A short governor (村, 项目) names no metric: 余下123个村 does not qualify 65个村."""
+    plain, longer = _WHOLE_PLACE.sub("", plain), _WHOLE_PLACE.sub("", longer)
+    return len(plain) >= _METRIC_CHARS and plain in longer and len(longer) > len(plain)
+
+
+_METRIC_CHARS = 4
+# "全县地区生产总值": the whole of the notice's place says which place, not which metric.
+_WHOLE_PLACE = re.compile(r"^(全区|全县|全市|全省|全镇|全乡|全街道|我区|我县|我市)")
 
 
 def _per_notice(evidence: Evidence, best: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
