@@ -91,3 +91,15 @@ def test_what_is_left_is_the_whole_less_its_done_part_with_the_arithmetic(bot):
     answer = bot.ask("苇塘县2023年那次巡视的问题还剩几个没完成整改?")
     assert answer.found, answer.text
     assert "29 − 27 = 2个" in answer.text.split("\n\n")[0], answer.text
+
+
+def test_a_signing_date_in_chinese_numerals_is_the_notices_date(tmp_path):
+    # official documents often sign 二〇二三年八月三十日: that line is the notice's date
+    notice = tmp_path / "weitang-xunshi-2024.txt"
+    notice.write_text(TEMPLATE.format(**ROUNDS["weitang-xunshi-2023"]).replace("2023年10月18日", "二〇二三年十月十八日"),
+                      encoding="utf-8")
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(notice)
+    answer = bot.ask("这份通报落款是哪天?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("二〇二三年十月十八日"), answer.text
