@@ -169,7 +169,9 @@ class Answerer:
         # An English question's words are the glossary's things, each matched by any of its Chinese words.
         # Its figures are words of it too ("under 35" → 35岁以下的占比).
         english_words = " ".join([*question.years, *re.findall(r"\d+(?:\.\d+)?", query)])
-        term_query, named = (english_words, named_things(query)) if question.english else (query, ())
+        # "…for rural residents (not urban)": what it says it does not mean is no word of it.
+        asked_part = _NOT_MEANT.sub(" ", query) if question.english else query
+        term_query, named = (english_words, named_things(asked_part)) if question.english else (query, ())
         focus_query, focus_named = ("", named_things(resolved.focus)) if question.english else (resolved.focus, ())
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
         terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named)
@@ -274,6 +276,10 @@ def _analyse(resolved: Resolved, original: str) -> Question:
         unit=focus.unit if has_own_subject(resolved.focus) else asked.unit,
         given_figures=focus.given_figures, given_values=focus.given_values, counted=focus.counted or asked.counted,
     )
+
+
+# What an English question says it does not mean: "not urban", "rather than the plan".
+_NOT_MEANT = re.compile(r"\b(?:not|rather than|instead of|excluding|except)\b[^,.;?!)]*", re.I)
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:

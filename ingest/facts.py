@@ -557,7 +557,7 @@ def _respectively(text: str, sentence: list[_Draft]) -> None:
             gap = text[pos : d.n.start]
             if not listed:
                 verb = gap
-                if len(gap) > 6:
+                if len(gap) > 8:  # 提高到每人每月八百二十元: a rate's own words stand between
                     break
             elif not w["enum_gap"].fullmatch(gap.replace(d.n.hedge, "")):
                 break
@@ -571,7 +571,8 @@ def _respectively(text: str, sentence: list[_Draft]) -> None:
         items = _enumerated_items(head, len(listed))
         if items is None:
             continue
-        change = any(word in verb for word in w["roles"]["change"])
+        # 分别增长5.6%、7.5% are changes; 分别提高到820元和660元 are where they went
+        change = any(word in verb for word in w["roles"]["change"]) and not re.search(r"[到至]", verb)
         for d, item in zip(listed, items):
             d.governor = _clean(item)
             d.role = "change" if change else ""
@@ -584,6 +585,11 @@ def _enumerated_items(head: str, count: int) -> list[str] | None:
     `事故起数、死亡人数` (2) → each item is whole already."""
     w = _words()
     listed = head.split("、")
+    # 城乡低保标准 (2): 城镇低保标准, 农村低保标准 — a head that names two things at once
+    paired = {k: v for k, v in w.get("paired_heads", {}).items() if not k.startswith("_")}
+    for compound, things in paired.items():
+        if compound in head and len(things) == count and len(listed) == 1:
+            return [head.replace(compound, thing, 1) for thing in things]
     parts = listed if len(listed) == count else w["enum_split"].split(head)
     if len(parts) < count:
         return None

@@ -25,6 +25,7 @@ NOTICE = """鹿山县2024年国民经济和社会发展统计公报
 全年城镇居民人均可支配收入43120元,农村居民人均可支配收入22760元。
 全县政府债务率由上年的171.3%下降到158.6%。
 城乡居民收入比由上年的2.11缩小到2.05。
+全县两个工业园区的开发强度分别达到58.2%和46.5%。
 全年计划新建农村公路120公里,实际完成126.5公里,完成年度计划的105.4%。
 全年全县48个重点项目完成投资32.5亿元,完成年度计划的108.2%,其中9个市级重点项目完成投资14.1亿元,完成年度计划的115.6%。
 全年新建提升党员示范岗186个,党员先锋岗243个。
@@ -78,10 +79,17 @@ def test_a_comparison_states_both_figures_and_the_difference(bot, question, figu
 
 
 def test_two_figures_under_one_name_are_told_apart_by_their_order(bot):
+    answer = bot.ask("工业园区开发强度各多少")
+    lead = answer.text.split("\n\n")[0]
+    assert "开发强度①:58.2%" in lead and "开发强度②:46.5%" in lead, answer.text
+    assert "分别" not in lead.split("\n")[0]
+
+
+def test_a_pair_named_at_once_is_told_apart_by_its_things(bot):
+    # 城乡 names 城镇 and 农村: each figure is labelled by its own thing, in the notice's order
     answer = bot.ask("城乡低保标准各多少")
     lead = answer.text.split("\n\n")[0]
-    assert "城乡居民最低生活保障标准①:780元" in lead and "标准②:610元" in lead, answer.text
-    assert "分别" not in lead.split("\n")[0]
+    assert "城镇居民最低生活保障标准:780元" in lead and "农村居民最低生活保障标准:610元" in lead, answer.text
 
 
 def test_a_ratio_is_given_when_asked(bot):
@@ -176,3 +184,13 @@ def test_a_metric_asked_plainly_is_the_plain_one_not_its_qualified_neighbour(bot
     answer = bot.ask("鹿山县2024年地区生产总值是多少?")
     assert answer.found, answer.text
     assert answer.text.startswith("286.4亿元"), answer.text
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("鹿山县农村低保标准每月多少钱?", "610元"),
+    ("What is Lushan's minimum living allowance standard for rural residents (not urban)?", "610元"),
+])
+def test_the_second_thing_of_a_pair_gets_the_second_figure(bot, question, figure):
+    answer = bot.ask(question)
+    assert answer.found, answer.text
+    assert answer.text.startswith(figure), answer.text

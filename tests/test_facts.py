@@ -282,3 +282,14 @@ def test_a_figure_before_de_is_the_figure_of_the_noun_after_it():
     assert task.governor == "年度任务" and "年度任务" not in done.governor
     [year, amount] = extract_facts("2020年的目标是完成5亿元。")
     assert "目标" in year.governor  # a year before 的 stays a time, not the figure of 目标
+
+
+def test_a_head_naming_two_things_at_once_gives_each_figure_its_thing():
+    # 城乡 names 城镇 and 农村: the first figure is the towns', the second the countryside's;
+    # 提高到 says where they went (no change), 增长 how much they changed
+    facts = extract_facts("城乡居民人均可支配收入分别达到38650元和19870元。城乡低保标准分别提高到每人每月820元和660元。")
+    by_text = {f.text: f for f in facts}
+    assert by_text["38650元"].governor == "城镇居民人均可支配收入"
+    assert by_text["19870元"].governor == "农村居民人均可支配收入"
+    assert (by_text["820元"].governor, by_text["660元"].governor) == ("城镇低保标准", "农村低保标准")
+    assert by_text["660元"].role != "change"

@@ -87,7 +87,11 @@ class FigureKind:
                 if not self._in_asked_measure(question, figure, ss.sentence.text):
                     continue
                 fact = by_figure.get(id(figure))
-                local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question)
+                # an enumeration's later item is named by its own governor (农村居民… of 城乡…分别…
+                # A和B), unless it is the same thing's other measure (闲置土地23宗、1186亩)
+                before = [f for f in facts if f.end <= fact.start] if fact is not None else []
+                own = fact.governor if fact is not None and not (before and before[-1].governor == fact.governor) else ""
+                local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question, governor=own)
                 rounded = hedged(ss.sentence.text, figure) or bool(fact and fact.hedge)
                 span = with_hedge(ss.sentence.text, figure)
                 if fact is not None and fact.table is not None and fact.unit and not span.endswith(fact.unit):
@@ -394,7 +398,7 @@ def hedged(text: str, figure: Figure) -> bool:
     return figure.hedged or any(h in before for h in ("超过", "突破", "逾", "约", "近", "超")) or after.startswith(("以上", "左右", "多"))
 
 
-def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], question: Question) -> float:
+def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], question: Question, governor: str = "") -> float:
     """How well the words around a figure match the question: which figure of the sentence is asked.
 
     The words since the previous figure weigh most, the clause as a whole less (its subject
@@ -407,7 +411,9 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
     clause = text[clause_start : figure.start]
     near_left = text[near_start : figure.start]
     if re.search(r"(和|及|与|、|以及)$", near_left):
-        near_left = ""  # "665个村(居)民小组和719个…": those words belong to the figure before
+        # "665个村(居)民小组和719个…": those words belong to the figure before; an enumeration's
+        # later item has its own words in what governs it (城乡…分别达到38650元和19870元: 农村…)
+        near_left = governor
     # "城市低保2386人、农村低保8814人": past the enumeration comma the words are the next item's.
     near_right = re.split(r"[,，。;；、]", text[figure.end : right_edge])[0][:12]
     right_weight = 0.9 if figure.kind == "count" else 0.4
