@@ -117,6 +117,12 @@ def resolve(question: str, history: list[dict]) -> Resolved:
 
 def _merge(topic: str, followup: str) -> str:
     core = topic_of(_LEADING.sub("", followup))
+    # "城市低保标准提到多少了" then "农村的呢": 农村 takes 城市's place in the topic
+    for group in question_table("followup").get("counterparts", ()):
+        new = next((w for w in sorted(group, key=len, reverse=True) if w in core), "")
+        old = next((w for w in sorted(group, key=len, reverse=True) if w in topic and w != new), "")
+        if new and old and new not in topic:
+            return topic.replace(old, new, 1)
     return f"{topic} {core}".strip() if core else topic
 
 

@@ -194,3 +194,11 @@ def test_the_second_thing_of_a_pair_gets_the_second_figure(bot, question, figure
     answer = bot.ask(question)
     assert answer.found, answer.text
     assert answer.text.startswith(figure), answer.text
+
+
+def test_a_follow_up_naming_the_counterpart_asks_it_in_the_topics_place(bot):
+    # "城镇…多少" then "农村的呢": 农村 takes 城镇's place, it is not asked beside it
+    history = [{"role": "user", "content": "鹿山县城镇低保标准每月多少?"}, {"role": "assistant", "content": "780元"}]
+    answer = bot.ask("农村的呢?", history=history)
+    assert answer.found, answer.text
+    assert answer.text.startswith("610元"), answer.text
