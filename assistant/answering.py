@@ -90,6 +90,11 @@ class Answerer:
                 named=() if question.english else self._named_otherwise(query),
             )
             draft = kinds.compose(evidence)
+            if scope.read_as:
+                typed, known = scope.read_as
+                note = (f"(the question's “{typed}” is read as {known})" if question.english
+                        else f"(问题中的「{typed}」按「{known}」理解)")
+                draft = replace(draft, text=f"{draft.text}\n\n{note}")
         answer = Answer(
             question=text,
             text=draft.text,

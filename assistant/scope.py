@@ -25,6 +25,7 @@ class Scope:
     unknown_place: str = ""  # a place the question names that no notice is about
     several: bool = False  # more than one notice can answer
     above: str = ""  # "江屿市全市…": the whole of a place the notices reached are only within
+    read_as: tuple[str, str] = ()  # ("诸阳市", "渚阳市"): a place name one character off a known one, read as it
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +47,12 @@ def _place_names(places: str) -> frozenset[str]:
         if len(place.get("short", "")) >= 2:
             names.add(place["short"])
     return frozenset(n for n in names if n)
+
+
+def _sounds(name: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(name))
 
 
 def _pinyin_key(name: str) -> str:
@@ -141,6 +148,15 @@ def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda 
         if not known and not mentioned(word):
             unknown = word
             break
+    read_as: tuple[str, str] = ()
+    if unknown and not named:
+        # "诸阳市" where a notice is about 渚阳市: one character off a known place, sounding the
+        # same (the input method's slip), and no other such place, is read as it (said in the
+        # answer). 东阳市 is not 南阳市: another place, not a slip.
+        near = [k for k in by_place if len(k) == len(unknown) >= 3 and k[-1] == unknown[-1]
+                and sum(a != b for a, b in zip(k, unknown)) == 1 and _sounds(k) == _sounds(unknown)]
+        if len(near) == 1:
+            read_as, named, unknown = (unknown, near[0]), [near[0]], ""
     if named:
         reached = set(frozenset.intersection(*(by_place[n] for n in named)) or frozenset.union(*(by_place[n] for n in named)))
     else:
@@ -150,7 +166,8 @@ def scope_of(question: str, records, doc_ids: set[str] | None, mentioned=lambda 
         reached = {r.doc_id for r in pool if r.doc_id in reached and _when(r) == newest}
     limited = frozenset(reached) if (named or doc_ids is not None or len(reached) < len(pool)) else None
     above = _whole_above(question, named, [r for r in pool if r.doc_id in reached])
-    return Scope(limited, tuple(named), unknown if not named else "", len(reached) > 1, above)
+    places = tuple(read_as[0] if read_as and n == read_as[1] else n for n in named)
+    return Scope(limited, places, unknown if not named else "", len(reached) > 1, above, read_as)
 
 
 def _whole_above(question: str, named: list[str], records) -> str:

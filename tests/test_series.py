@@ -103,3 +103,14 @@ def test_a_signing_date_in_chinese_numerals_is_the_notices_date(tmp_path):
     answer = bot.ask("这份通报落款是哪天?")
     assert answer.found, answer.text
     assert answer.text.startswith("二〇二三年十月十八日"), answer.text
+
+
+def test_a_place_typed_with_a_homophone_is_read_as_the_known_one_and_says_so(bot):
+    # 苇唐县 sounds as 苇塘县 and differs by one character: the input method's slip, said in the answer
+    answer = bot.ask("苇唐县2023年那次巡视指出了多少个具体问题?")
+    assert answer.found, answer.text
+    assert answer.text.startswith("29个"), answer.text
+    assert "「苇唐县」按「苇塘县」理解" in answer.text
+    # one character off but another sound is another place: no notice is about it
+    other = bot.ask("苇山县2023年那次巡视指出了多少个具体问题?")
+    assert not other.found and "苇山县" in other.text, other.text
