@@ -69,6 +69,15 @@ def contains_answer(text: str, answers: Sequence[str], all_of: Sequence[str]) ->
     return all(normalise(part) in said for part in all_of)
 
 
+def states_result(text: str, result: str) -> bool:
+    """A computed difference is stated when written as expected or as the same figure in other
+    numerals: the arithmetic is written in digits (820 − 660 = 160元) of a notice's 一百六十元."""
+    if normalise(result) in normalise(text):
+        return True
+    wanted = expected_figures(result)
+    return bool(wanted) and any(f.matches(w) for f in figures_in(text) for w in wanted)
+
+
 # -- figures ------------------------------------------------------------------------
 
 

@@ -107,7 +107,8 @@ def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_te
     right_notice = None
     if item.answerable:
         # "Not in the notice; the closest passage: …<the figure>…" is not an answer.
-        answer_ok = answer.found and metrics.contains_answer(answer.text, item.answers, (*item.all_of, *((item.result,) if item.result else ())))
+        answer_ok = (answer.found and metrics.contains_answer(answer.text, item.answers, item.all_of)
+                     and (not item.result or metrics.states_result(answer.text, item.result)))
         right_notice = set(item.docs) <= set(cited_docs) if item.kind == "crossdoc" else bool(cited_docs) and cited_docs[0] == item.doc
         top1 = bool(cited) and metrics.path_has_prefix(cited[0], item.section_path)
         top3 = any(metrics.path_has_prefix(path, item.section_path) for path in cited[:3])

@@ -281,3 +281,12 @@ def test_cli_llm_answerer_asks_the_configured_model(tmp_path, monkeypatch):
         assert server.answer_requests(), "the eval never asked the model"
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["answerer"] == f"llm:{server.model}" and report["items"] == 2
+
+
+def test_a_computed_difference_counts_in_either_numerals():
+    from eval.metrics import states_result
+
+    # the arithmetic is written in digits; a notice in Chinese numerals gives the expected result so
+    assert states_result("城镇低保标准:八百二十元;农村低保标准:六百六十元\n前者多:820 − 660 = 160元", "一百六十元")
+    assert not states_result("前者多:820 − 650 = 170元", "一百六十元")
+    assert states_result("后者多:32.5 − 12.6 = 19.9亿元", "19.9亿元")
