@@ -213,6 +213,16 @@ class _Draft:
     date: str | None = None
 
 
+def facts_date(signed_on: str, published_on: str, year: str) -> str:
+    """The date a notice's figures hold for when their sentences name none: its signing (or
+    publication) date — or, where the notice reports on another year (a 2023 bulletin signed in
+    2024: `NoticeContext.year`), that year."""
+    date = signed_on or published_on
+    if date and year and not date.startswith(year):
+        return year
+    return date
+
+
 def extract_facts(text: str, *, notice_date: str = "") -> list[Fact]:
     norm, omap = normalize_with_map(text)
     scan_text = _blank_enumerators(text, norm, omap)

@@ -20,7 +20,6 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-
 from ingest.textnorm import normalize
 
 DATA = Path(__file__).with_name("data")

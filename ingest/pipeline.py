@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ingest.errors import NoticeError
 from ingest.fact_cache import FactCache
-from ingest.facts import extract_facts
+from ingest.facts import extract_facts, facts_date
 from ingest.notice import Notice, doc_id_beside, find_notice_files, read_notice
 from ingest.sections import outline, parse_sections
 from ingest.store import NoticeRecord, NoticeStore, version_of
@@ -180,9 +180,7 @@ def stored_facts(notice: Notice, sections=None, cache: FactCache | None = None) 
     """The notice's facts as stored with its version, each with the section path it sits in."""
     sections = sections if sections is not None else parse_sections(notice.text)
     starts = [s.start for s in sections]  # in reading order: the section of a fact by bisection
-    date = notice.signed_on or notice.published_on
-    if date and notice.context.year and not date.startswith(notice.context.year):
-        date = notice.context.year  # a bulletin's figures hold for the year it reports on, not the signing's
+    date = facts_date(notice.signed_on, notice.published_on, notice.context.year)
     facts = cache.get(notice.text, date) if cache else None
     if facts is None:
         facts = [fact.to_dict() for fact in extract_facts(notice.text, notice_date=date)]

@@ -265,12 +265,12 @@ class NoticeStore:
     def facts(self, doc_id: str) -> list:
         """The notice's facts as ingest stored them; computed from the text for a store written
         before facts were stored (and kept with the bundle, so once per process)."""
-        from ingest.facts import Fact, extract_facts
+        from ingest.facts import Fact, extract_facts, facts_date
 
         bundle = self.notice_bundle(doc_id)
         if "facts" not in bundle:
             record = self.document(doc_id)
-            notice_date = (record.signed_on or record.published_on) if record else ""
+            notice_date = facts_date(record.signed_on, record.published_on, record.year) if record else ""
             bundle["facts"] = [f.to_dict() for f in extract_facts(bundle["text"], notice_date=notice_date)]
         return [Fact.from_dict(f) for f in bundle["facts"]]
 

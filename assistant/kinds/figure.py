@@ -84,7 +84,8 @@ class FigureKind:
             for figure in figures:
                 if not self._may_answer(question, figure, figures, excluded):
                     continue
-                if not self._in_asked_measure(question, figure, ss.sentence.text):
+                measure = self._measure_fit(question, figure, ss.sentence.text)
+                if measure is None:
                     continue
                 fact = by_figure.get(id(figure))
                 # an enumeration's later item is named by its own governor (农村居民… of 城乡…分别…
@@ -113,7 +114,7 @@ class FigureKind:
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
-                if self._in_other_measure(question, figure, ss.sentence.text):
+                if measure == "other":
                     score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
                 candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded))
         if "change" in roles:
@@ -168,22 +169,19 @@ class FigureKind:
             figures.append(rival.span)
         return Draft(text, True, citations, figures, support=best.support)
 
-    def _in_asked_measure(self, question: Question, figure: Figure, text: str) -> bool:
-        """"多少家": a count in 个 or 人 is of something else — unless the question names what it
-        counts and the notice counts that in its own measure word ("多少条线索" → 处理线索34件), or
-        asks in the measure word people use for anything ("多少个案子" → 立案52件)."""
+    def _measure_fit(self, question: Question, figure: Figure, text: str) -> str | None:
+        """Whether a count is in the measure word asked: "asked"; in another one it may still
+        answer in ("other", preferred less); or None — "多少家": a count in 个 or 人 is of something
+        else, unless the question names what it counts and the notice counts that in its own
+        measure word ("多少条线索" → 处理线索34件: as good as asked), or asks in the measure word
+        people use for anything ("多少个案子" → 立案52件; but 多少个问题: 问题5类86个 → 86个)."""
         if self.kind != AskKind.COUNT or not question.unit or unit_fits(figure, question.unit):
-            return True
+            return "asked"
         if not question.counted or figure.kind == "number":
-            return False
-        return question.unit in _GENERIC_MEASURES or _counts(question.counted, text, figure)
-
-    def _in_other_measure(self, question: Question, figure: Figure, text: str) -> bool:
-        """A count in another measure word than asked: unless the counted noun is beside it and the
-        question's measure word is a particular one (多少条线索 → 线索34件), a count in the asked word
-        is likelier what is meant (多少个问题: 问题5类86个 → 86个)."""
-        return (self.kind == AskKind.COUNT and bool(question.unit) and not unit_fits(figure, question.unit)
-                and (question.unit in _GENERIC_MEASURES or not (question.counted and _counts(question.counted, text, figure))))
+            return None
+        if question.unit in _GENERIC_MEASURES:
+            return "other"
+        return "asked" if _counts(question.counted, text, figure) else None
 
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
         if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
@@ -228,7 +226,7 @@ def _plainest_first(candidates: list[_Candidate]) -> list[_Candidate]:
     for c in group:
         name = c.fact.governor if c.fact is not None else ""
         others = [o for o in group if o.figure.key != c.figure.key]
-        if name and all(o.fact is not None and (_qualifies(o.fact.governor, name) or o.fact.value == c.fact.value) for o in others):
+        if name and all(_same_or_qualified(c, o) for o in others):
             return [c, *[o for o in candidates if o is not c]]
     return candidates
 
