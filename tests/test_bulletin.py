@@ -139,58 +139,31 @@ def test_a_satisfaction_rate_is_a_percentage_never_the_count_beside_its_words(bo
     assert "36篇" not in answer.text.split("\n")[0]
 
 
-def test_how_much_of_a_product_is_its_quantity_not_an_amount_of_money(bot):
-    # "how much" alone asks no money: a quantity, in the unit the notice gives it (a table's header)
-    answer = bot.ask("How much tea did Lushan produce in 2024?")
-    assert answer.found, answer.text
-    assert answer.text.startswith("1.86万吨"), answer.text
-
-
-
-@pytest.mark.parametrize(("question", "figure"), [
-    # what "how many" counts (farm machines: 机具), not the other count of the clause (问题12起)
-    ("How many farm machines were checked for subsidies?", "1520台"),
-    # past the enumeration comma the words are the next item's: 农村 names 6420人, not 2150人
-    ("How many people in the countryside got the minimum living allowance?", "6420人"),
-])
-def test_an_english_count_takes_the_figure_of_the_thing_it_names(bot, question, figure):
-    answer = bot.ask(question)
-    assert answer.found, answer.text
-    assert answer.text.startswith(figure), answer.text
-
-
-def test_an_amount_asked_in_hundred_millions_is_money_not_a_count(bot):
-    # "多少个亿" counts no things: it asks an amount, and 24年 is 2024
-    answer = bot.ask("鹿山县24年地区生产总值多少个亿?")
-    assert answer.found, answer.text
-    assert answer.text.startswith("286.4亿元"), answer.text
-
-
-def test_an_english_question_after_a_measure_asks_its_figure(bot):
-    # "What was … total …?" names no "how much", yet asks the figure, not a passage
-    answer = bot.ask("What was Lushan's total value of imports and exports in 2024?")
-    assert answer.found, answer.text
-    assert answer.text.startswith("31.25亿元"), answer.text
-
-
 def test_a_metric_named_otherwise_is_the_figures_own_not_only_its_sentences(bot):
     # the sentence says 地区生产总值, but of its growth; 35亿元 is 重点项目完成投资: no GDP amount for 2025
     answer = bot.ask("鹿山县2025年GDP是多少亿元?")
     assert not answer.found, answer.text
 
 
-def test_a_metric_asked_plainly_is_the_plain_one_not_its_qualified_neighbour(bot):
-    # 人均地区生产总值52300元 is named by the same words qualified: the plain 地区生产总值 is meant
-    answer = bot.ask("鹿山县2024年地区生产总值是多少?")
-    assert answer.found, answer.text
-    assert answer.text.startswith("286.4亿元"), answer.text
-
-
 @pytest.mark.parametrize(("question", "figure"), [
-    ("鹿山县农村低保标准每月多少钱?", "610元"),
-    ("What is Lushan's minimum living allowance standard for rural residents (not urban)?", "610元"),
+    # "how much" alone asks no money: a quantity, in the unit the notice gives it (a table's header)
+    pytest.param("How much tea did Lushan produce in 2024?", "1.86万吨", id="how-much-of-a-product"),
+    # what "how many" counts (farm machines: 机具), not the other count of the clause
+    pytest.param("How many farm machines were checked for subsidies?", "1520台", id="what-how-many-counts"),
+    # past the enumeration comma the words are the next item's: 农村 names 6420人, not 2150人
+    pytest.param("How many people in the countryside got the minimum living allowance?", "6420人", id="past-the-comma"),
+    # "多少个亿" counts no things: it asks an amount, and 24年 is 2024
+    pytest.param("鹿山县24年地区生产总值多少个亿?", "286.4亿元", id="hundred-millions"),
+    # "What was … total …?" names no "how much", yet asks the figure, not a passage
+    pytest.param("What was Lushan's total value of imports and exports in 2024?", "31.25亿元", id="what-was-the-total"),
+    # 人均地区生产总值52300元 is named by the same words qualified: the plain 地区生产总值 is meant
+    pytest.param("鹿山县2024年地区生产总值是多少?", "286.4亿元", id="the-plain-metric"),
+    # 城乡…分别A和B: the second thing of the pair gets the second figure
+    pytest.param("鹿山县农村低保标准每月多少钱?", "610元", id="second-of-a-pair"),
+    pytest.param("What is Lushan's minimum living allowance standard for rural residents (not urban)?", "610元",
+                 id="second-of-a-pair-english"),
 ])
-def test_the_second_thing_of_a_pair_gets_the_second_figure(bot, question, figure):
+def test_a_question_in_peoples_words_gets_the_figure_of_the_thing_it_names(bot, question, figure):
     answer = bot.ask(question)
     assert answer.found, answer.text
     assert answer.text.startswith(figure), answer.text

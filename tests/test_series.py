@@ -56,25 +56,19 @@ def test_one_round_named_by_its_year_is_answered_from_that_notice(bot):
     assert {c.doc_id for c in answer.citations} == {"weitang-xunshi-2023"}
 
 
-def test_a_question_in_the_genres_words_only_is_still_answered(bot):
+@pytest.mark.parametrize(("question", "figure"), [
     # 问题 and 整改 are words every notice uses; when they are all a question says, they are
     # what it asks about (not dropped as noise, leaving nothing to match).
-    answer = bot.ask("苇塘县2023年有多少个问题已经整改了?")
-    assert answer.found, answer.text
-    assert answer.text.startswith("27个"), answer.text
-
-
-def test_a_count_asked_in_the_everyday_measure_word_takes_the_notices_own(bot):
+    pytest.param("苇塘县2023年有多少个问题已经整改了?", "27个", id="the-genres-words-only"),
     # People count anything in 个; the notice counts leads in 件.
-    answer = bot.ask("苇塘县2023年那次巡视移交了多少个线索?")
+    pytest.param("苇塘县2023年那次巡视移交了多少个线索?", "22件", id="the-everyday-measure-word"),
+    # Asked in another measure word, the notice's own for the thing named.
+    pytest.param("苇塘县2023年那次巡视移交了多少条线索?", "22件", id="another-measure-word"),
+])
+def test_a_round_asked_in_peoples_words_gets_its_figure(bot, question, figure):
+    answer = bot.ask(question)
     assert answer.found, answer.text
-    assert answer.text.startswith("22件"), answer.text
-
-
-def test_a_count_asked_in_another_measure_word_takes_the_notices_own_for_the_thing_named(bot):
-    answer = bot.ask("苇塘县2023年那次巡视移交了多少条线索?")
-    assert answer.found, answer.text
-    assert answer.text.startswith("22件"), answer.text
+    assert answer.text.startswith(figure), answer.text
 
 
 def test_a_year_spelled_out_in_the_question_is_a_year(bot):
@@ -83,7 +77,6 @@ def test_a_year_spelled_out_in_the_question_is_a_year(bot):
     assert answer.found, answer.text
     assert answer.text.startswith("38个"), answer.text
     assert {c.doc_id for c in answer.citations} == {"weitang-xunshi-2022"}
-
 
 
 def test_what_is_left_is_the_whole_less_its_done_part_with_the_arithmetic(bot):
