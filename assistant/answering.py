@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -179,7 +180,8 @@ class Answerer:
         term_query, named = (english_words, named_things(asked_part)) if question.english else (query, ())
         focus_query, focus_named = ("", named_things(resolved.focus)) if question.english else (resolved.focus, ())
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
-        terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named)
+        terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named,
+                               spelled_out=self._spelled_out)
         focus_terms = (question_terms(focus_query, frequencies, node_count, index.tokenize, named=focus_named)
                        if resolved.is_followup else terms)
         sentences = _sentences(retrieved)
@@ -211,6 +213,14 @@ class Answerer:
             texts = [self.store.notice_text(r.doc_id) for r in self.store.documents()]
             self._corpus = (stamp, normalize("\n".join(texts)).lower())
         return word in self._corpus[1]
+
+    def _spelled_out(self, short: str) -> tuple[str, ...]:
+        """The notices' words a two-character short form may stand for: its characters in order,
+        a few apart, within one run of Han characters (社零 → 社会消费品零), commonest first."""
+        self._corpus_has("")
+        gap = self.settings.reader.short_form_gap
+        found = Counter(re.findall(f"{re.escape(short[0])}[\u4e00-\u9fff]{{1,{gap}}}?{re.escape(short[1])}", self._corpus[1]))
+        return tuple(w for w, _ in found.most_common(3))
 
     # -- sections ----------------------------------------------------------------
 

@@ -66,7 +66,7 @@ class Terms:
 
 # Nouns a question uses to ask, not to name what it asks about.
 _ASKING_NOUNS = frozenset(
-    "时候 时间 日期 数量 数字 比例 百分比 比重 占比 金额 情况 内容 方面 名称 名字 部门 单位 文件 措施 办法 问题 原因 "
+    "时候 时间 日期 数量 数字 数目 比例 百分比 比重 占比 金额 情况 内容 方面 名称 名字 部门 单位 文件 措施 办法 问题 原因 "
     "结果 效果 目标 任务 多少 哪些 什么 有关 相关 具体 确切 约数 大概 大约 左右 分别 一下 请问 不要 不用".split()
 )
 _GENERIC_OR_ASKING = re.compile("|".join(sorted(_ASKING_NOUNS | {g for g in GENERIC if len(g) > 1}, key=len, reverse=True)))
@@ -86,6 +86,27 @@ def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str,
         and (re.fullmatch(r"[a-z][a-z0-9]+", t) or len(_GENERIC_OR_ASKING.sub("", t)) > 2)
         and not any(doc_freq.get(a, 0) or (corpus_has is not None and corpus_has(a)) for a in alternatives.get(t, ()))
     ]
+
+
+# "污水厂里": a word ending in one of these says where ("in the plant"), not what.
+_LOCATIVES = frozenset("里中内上下外")
+
+
+def _as_said(word: str, query: str) -> str:
+    """An unknown word as the question says it: the tagger's words over it, less the particles
+    around it ("党员里女同志" cut as 里女 → 女同志)."""
+    at = query.find(word)
+    if at < 0 or len(word) != 2:
+        return word
+    words, pos, out = tagger().lcut(query), 0, []
+    for i, (w, flag) in enumerate(words):
+        if pos < at + len(word) and pos + len(w) > at and not (len(w) == 1 and flag[:1] in "fupcrdm"):
+            out.append(w)
+        elif out and len("".join(out)) == 1:
+            out.append(w)
+            break
+        pos += len(w)
+    return "".join(out) or word
 
 
 def asks_only(word: str, synonyms: tuple[str, ...] = ()) -> bool:
@@ -113,7 +134,8 @@ _NEVER_ASKED = frozenset("一共 总共 累计 目前 已经 达到 进行 开�
 
 
 def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]], node_count: int, tokenize=tokenize,
-                   corpus_has=None, named: Sequence[tuple[str, ...]] = (), keep_generic: bool = False) -> Terms:
+                   corpus_has=None, named: Sequence[tuple[str, ...]] = (), keep_generic: bool = False,
+                   spelled_out=None) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains.
 
     `frequencies(words)` gives how many indexed passages hold each word (its rarity). `named`: the
@@ -150,6 +172,21 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         doc_freq[word] = max([doc_freq.get(word, 0), min(pieces, default=0)] + [doc_freq.get(a, 0) for a in alternatives.get(word, ())])
     weights = {}
     unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has)
+    if spelled_out is not None and corpus_has is not None:
+        # Two characters no notice writes together that name a thing: a short form of the notices'
+        # words (社零 → 社会消费品零售总额, 化债 → 化解…债务), matched by them; or, when no notice
+        # writes its characters in that order, a thing the notices never name (秋粮).
+        for t in tokens:
+            if (t in unused or doc_freq.get(t, 0) or not re.fullmatch(r"[\u4e00-\u9fff]{2}", t) or corpus_has(t)
+                    or any(corpus_has(a) for a in alternatives.get(t, ())) or asks_only(t) or t[1] in _LOCATIVES
+                    or not names_a_thing(t)):
+                continue
+            longer = spelled_out(t)
+            if longer:
+                alternatives[t] = (*alternatives.get(t, ()), *longer)
+                doc_freq[t] = max(frequencies(list(longer)).values(), default=0)
+            else:
+                unused.append(t)
     fillers = {t for t in unused if not names_a_thing(t)}
     unused = [t for t in unused if t not in fillers]
     # Two unknown characters that name nothing (多算, 挑出, 能办, a cut like 组给) are how people
@@ -173,7 +210,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         return question_terms(query, frequencies, node_count, tokenize, corpus_has, named, keep_generic=True)
     def missing() -> list[str]:
         original = {t.lower(): t for t in re.findall(r"[A-Za-z][A-Za-z0-9]*", query)}
-        return [original.get(t, t) for t in unused if corpus_has is None or not corpus_has(t)]
+        return [original.get(t, _as_said(t, query)) for t in unused if corpus_has is None or not corpus_has(t)]
     # Bigrams of what the question is about: not of its question words or answer-type words.
     about = _DESCRIPTOR.sub("", normalize(" ".join([query, *own])))
     about = re.sub(r"多少|什么|哪些|哪个|哪里|哪天|是否|怎么|如何|为什么|请问", " ", about)
@@ -249,11 +286,18 @@ def sentence_years(sentence: Sentence, notice_year: str = "") -> set[str]:
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[-—至到~])")
 
 
+CLAUSE_SHARE = 0.9
+
+
 def score_sentences(sentences: list[Sentence], terms: Terms, question: Question, year_penalty: float = 0.6,
                     notice_year: Callable[[str], str] = lambda doc_id: "") -> list[ScoredSentence]:
     scored = []
     for s in sentences:
         lexical = coverage(terms, s.text)
+        if s.previous.endswith((";", "；")):
+            # A clause after a semicolon shares its sentence's subject ("全县纪检监察机关共受理问题
+            # 线索287件,…;立案96件"): what it says is said of that subject too.
+            lexical = max(lexical, CLAUSE_SHARE * coverage(terms, f"{s.previous}{s.text}"))
         context = coverage(terms, " ".join((*s.titles, s.previous, s.text)))
         prior = 0.08 / (1 + s.passage_rank)
         held = sentence_years(s, notice_year(s.doc_id)) if question.years else set()

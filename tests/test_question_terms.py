@@ -91,3 +91,58 @@ def test_the_lexicon_reads_the_same_under_every_hash_seed():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def _corpus(text: str):
+    """A store's view of its notices' text, as the answerer gives it: does it hold a word, and
+    which of its words a short form may stand for."""
+    import re
+    from collections import Counter
+
+    def spelled_out(short):
+        found = Counter(re.findall(f"{short[0]}[\u4e00-\u9fff]{{1,5}}?{short[1]}", text))
+        return tuple(w for w, _ in found.most_common(3))
+    return (lambda word: word in text), spelled_out
+
+
+def test_a_short_form_is_matched_by_the_notices_words_it_stands_for():
+    has, spelled_out = _corpus("全年社会消费品零售总额148.26亿元,比上年增长7.2%。")
+    rarity = lambda words: {w: 0 if w == "社零" else 2 for w in words}  # noqa: E731
+    terms = question_terms("社零多少", rarity, 10, tokenize=lambda q: ["社零"], corpus_has=has, spelled_out=spelled_out)
+    # the word is held (the bigram 社零 of the question, no sentence holds: a quarter)
+    assert coverage(terms, "全年社会消费品零售总额148.26亿元") >= 0.75 > coverage(terms, "全年一般公共预算收入")
+    assert not terms.missing()
+
+
+def test_a_thing_whose_characters_no_notice_writes_in_order_is_one_the_notices_never_name():
+    has, spelled_out = _corpus("2023年夏粮总产量132.5万吨,增长2.4%。")
+    rarity = lambda words: {w: 0 if w == "秋粮" else 2 for w in words}  # noqa: E731
+    terms = question_terms("秋粮产量多少", rarity, 10, tokenize=lambda q: ["秋粮", "产量"], corpus_has=has,
+                           spelled_out=spelled_out)
+    assert terms.missing() == ["秋粮"]
+    assert coverage(terms, "2023年夏粮总产量132.5万吨") < 0.5  # the 夏粮 figure is not the 秋粮 one
+    # a word saying where ("厂里": in the plant) is no thing the notices lack
+    terms = question_terms("污水厂里低负荷的占比", rarity, 10, tokenize=lambda q: ["污水", "厂里", "负荷"],
+                           corpus_has=has, spelled_out=spelled_out)
+    assert "厂里" not in terms.missing()
+
+
+def test_an_unknown_word_is_named_as_the_question_says_it():
+    has, spelled_out = _corpus("2024年上半年全区发展党员163名,其中35岁以下的占比76.1%。")
+    rarity = lambda words: {w: 0 if w == "里女" else 2 for w in words}  # noqa: E731
+    terms = question_terms("发展的党员里女同志占多大比例", rarity, 10, tokenize=lambda q: ["发展", "党员", "里女", "同志"],
+                           corpus_has=has, spelled_out=spelled_out)
+    assert terms.missing() == ["女同志"]
+
+
+def test_a_clause_after_a_semicolon_shares_its_sentences_subject():
+    from assistant.evidence import Sentence, score_sentences
+    from assistant.question import analyse
+
+    first = "巡视反馈以来,全县纪检监察机关共受理问题线索287件,其中巡视移交的38件问题线索已全部办结;"
+    second = "立案96件,给予党纪政务处分78人,组织处理29人。"
+    sentences = [Sentence("d", "", (), (), 0, len(first), first, 0),
+                 Sentence("d", "", (), (), len(first), len(first) + len(second), second, 0, previous=first)]
+    terms = _terms("纪检监察立案多少件")
+    best = score_sentences(sentences, terms, analyse("纪检监察立案多少件"))[0]
+    assert best.sentence.text == second
