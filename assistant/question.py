@@ -65,6 +65,7 @@ class Question:
     counted: str = ""  # what a count question counts ("群众"), if it says
     measures: bool = False  # a list of what was done (the section's 一是/二是 items), not of names
     predicate: str = ""  # the words right before 多少/几 ("已立案几件" → 立案): what the figure measures
+    qualifier: str = ""  # the words before the predicate that narrow it ("制造业贷款余额" → 制造业)
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
     given_values: frozenset[float] = field(default_factory=frozenset)  # … written without their unit ("超过150亿")
 
@@ -137,6 +138,7 @@ def analyse(text: str) -> Question:
         counted=counted.group("noun") if counted else _english_counted(text) if english else "",
         measures=cues("list", "measures").found_in(text),
         predicate=_predicate(text),
+        qualifier=_qualifier(text),
         given_figures=frozenset(f.key for f in given),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
     )
@@ -161,6 +163,19 @@ def _english_counted(text: str) -> str:
     found = _ENGLISH_COUNTED.search(text)
     things = glossary_in(found.group("phrase")) if found else []
     return things[-1] if things else ""
+
+
+_QUALIFIED = re.compile(r"(?P<words>[\u4e00-\u9fff]{5,10}?)(?:了|过)?(?:一共|共|总共|累计)?(?:有|是|达|为)?(?:多少|几)")
+
+
+def _qualifier(text: str) -> str:
+    """The words of a long predicate before its last four characters ("年末制造业贷款余额" →
+    年末制造业), cut at the particles the predicate itself is cut at."""
+    found = _QUALIFIED.search(text)
+    if not found:
+        return ""
+    head = re.split(r"已经|已|了|共|都|还|的|是|有|里|中", found.group("words"))[-1]
+    return head[:-4] if len(head) > 4 else ""
 
 
 def _predicate(text: str) -> str:

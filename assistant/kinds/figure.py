@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.evidence import ScoredSentence, Terms, coverage
+from assistant.evidence import GENERIC, ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
 from assistant.lexicon import cues, question_table, synonyms_in
 from assistant.question import AskKind, Question
 from ingest.facts import Fact, FactKind
-from ingest.keyword import normalize
+from ingest.keyword import normalize, tokenize
 
 # Which figures (assistant.figures kinds) can answer each kind of question.
 _ANSWERED_BY = {
@@ -417,7 +417,7 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
     right_weight = 0.9 if figure.kind == "count" else 0.4
     score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
     score += 0.35 * coverage(terms, own_words(text, figure))
-    if question.predicate and question.predicate in near_left:
+    if question.predicate and question.predicate in near_left and _qualified(question.qualifier, f"{near_left} {governor}"):
         score += 0.6
     if question.counted and question.kind == AskKind.COUNT:
         # "665个村(居)民小组": a noun right after the figure is what it counts; "走访群众8654人,": else the one before.
@@ -427,6 +427,15 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
         if any(word in side for word in question.counted.split()):
             score += 1.0  # what a count counts decides between the counts of one clause (3个方面44个具体问题)
     return score + _direction_fit(question.text, text, figure)
+
+
+def _qualified(qualifier: str, words: str) -> bool:
+    """Whether the words around a figure say what narrows the asked predicate (制造业 of
+    制造业贷款余额: not 各项贷款余额's figure); words that only say when (年末) narrow nothing here."""
+    return all(w in words for w in tokenize(qualifier) if len(w) > 1 and w not in GENERIC and not _WHEN.fullmatch(w))
+
+
+_WHEN = re.compile(r"(年|月|季|今|去|上|下|前|本|全)[年末初底度半季]?|年末|年初|年底|全年|当年")
 
 
 def _direction_fit(question: str, text: str, figure: Figure) -> float:

@@ -1,0 +1,30 @@
+"""Which figure of a sentence a question asks (assistant.kinds.figure.local_fit), on small
+sentences with the real tokenizer and lexicons: no store needed."""
+
+from __future__ import annotations
+
+from assistant.evidence import question_terms
+from assistant.figures import find_figures
+from assistant.kinds.figure import local_fit
+from assistant.question import analyse
+from ingest.keyword import normalize
+
+
+def _fit(question: str, row: str, governor: str) -> float:
+    terms = question_terms(question, lambda words: {w: 1 for w in words}, 10)
+    text = normalize(row)
+    figures = find_figures(text)
+    return local_fit(terms, text, figures[0], figures, analyse(question), governor=governor)
+
+
+def test_the_predicate_said_without_what_narrows_it_is_not_the_figure_asked():
+    # "制造业贷款余额": the 各项贷款余额 row says 贷款余额 but not 制造业; the 其中 row says 制造业贷款
+    question = "年末制造业贷款余额有多少亿"
+    whole = _fit(question, "| 各项贷款余额 | 351.09 | 11.8 |", "各项贷款余额 年末余额")
+    part = _fit(question, "| 其中:制造业贷款 | 58.36 | 19.3 |", "制造业贷款 年末余额")
+    assert part > whole
+
+
+def test_the_predicate_right_before_the_figure_still_decides_when_nothing_narrows_it():
+    question = "全县立案多少件"
+    assert _fit(question, "立案96件,给予党纪政务处分78人", "立案") > _fit(question, "受理问题线索287件,立案96件", "受理问题线索")
