@@ -28,3 +28,15 @@ def test_the_predicate_said_without_what_narrows_it_is_not_the_figure_asked():
 def test_the_predicate_right_before_the_figure_still_decides_when_nothing_narrows_it():
     question = "全县立案多少件"
     assert _fit(question, "立案96件,给予党纪政务处分78人", "立案") > _fit(question, "受理问题线索287件,立案96件", "受理问题线索")
+
+
+def test_a_count_asked_in_the_measure_word_for_anything_may_be_of_people():
+    from assistant.kinds.figure import KINDS
+    from assistant.question import AskKind
+
+    count = next(k for k in KINDS if k.kind == AskKind.COUNT)
+    text = normalize("给予党纪政务处分71人,其中处级干部6人、科级干部23人。")
+    six = next(f for f in find_figures(text) if f.text == "6人")
+    assert count._measure_fit(analyse("其中处级干部几个?"), six, text) == "other"  # possible, less preferred
+    assert count._measure_fit(analyse("其中处级干部几人?"), six, text) == "asked"
+    assert count._measure_fit(analyse("处级干部几家?"), six, text) is None  # 家 counts no one

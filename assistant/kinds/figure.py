@@ -177,10 +177,12 @@ class FigureKind:
         people use for anything ("多少个案子" → 立案52件; but 多少个问题: 问题5类86个 → 86个)."""
         if self.kind != AskKind.COUNT or not question.unit or unit_fits(figure, question.unit):
             return "asked"
-        if not question.counted or figure.kind == "number":
+        if figure.kind == "number":
             return None
         if question.unit in _GENERIC_MEASURES:
-            return "other"
+            return "other"  # "其中处级干部几个?": people count anyone in 个; the notice in 人
+        if not question.counted:
+            return None
         return "asked" if _counts(question.counted, text, figure) else None
 
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
