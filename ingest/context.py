@@ -101,17 +101,22 @@ def _place_rules() -> _PlaceRules:
 
 
 @lru_cache(maxsize=1)
-def _kinds() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+def _kinds() -> tuple[tuple[str, tuple[str, ...], str, bool, str], ...]:
     rows = []
     for line in (_DATA / "kinds.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             kind, words, event, *rest = line.split("\t")
-            rows.append((kind, tuple(words.split(",")), "" if event == "-" else event, bool(rest) and rest[0] == "title"))
+            rows.append((kind, tuple(words.split(",")), "" if event == "-" else event, bool(rest) and rest[0] == "title",
+                         rest[1] if len(rest) > 1 else ""))
     return tuple(rows)
 
 
 def _reports_on_title_year(kind: str) -> bool:
-    return any(of_title for name, _, _, of_title in _kinds() if name == kind)
+    return any(of_title for name, _, _, of_title, _ in _kinds() if name == kind)
+
+
+def _usual_issuer(kind: str) -> str:
+    return next((body for name, _, _, _, body in _kinds() if name == kind), "")
 
 
 def extract_context(body: str, meta: dict[str, str] | None = None, page_title: str = "") -> NoticeContext:
@@ -125,9 +130,13 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     signed_on = signed_on or dated
     issuer = (signer or meta.get("issuer", "") or under_title
               or (title.split("关于", 1)[0] if "关于" in title else _issuer_in_title(title)))
+    source = meta.get("source", "")
+    issuer = issuer or (source if _names_a_body(source) else "")  # 信息来源:芷渡县统计局, and nothing else says
     opening = _opening(body)
     places = _places([issuer, meta.get("issuer", "")], [title], opening)
     kind, event_word = _kind(title, opening)
+    if not issuer and places and _usual_issuer(kind):
+        issuer = f"{places[-1].name}{_usual_issuer(kind)}"  # 篆山县…统计公报, named by no one: 篆山县统计局
     events = _events(opening, event_word)
     published_on = meta.get("published_on", "")
     written_on = meta.get("written_on", "")
@@ -173,6 +182,9 @@ def _signature(lines: list[str]) -> tuple[str, str]:
             signed = iso_date(line)
             before = lines[i - 1] if i > 0 else ""
             issuer = before if before and len(before) <= 40 and not re.search(r"[。,，;；:：]", before) else ""
+            above = lines[i - 2].replace(" ", "") if issuer and i > 1 else ""
+            if _names_a_body(above) and _names_a_body(issuer.replace(" ", "")):
+                issuer = f"{above}、{issuer}"  # 苕岭县统计局 / 国家统计局苕岭调查队: both sign
             return issuer, signed
     return "", ""
 
@@ -180,6 +192,9 @@ def _signature(lines: list[str]) -> tuple[str, str]:
 # The date line under a title: `2024年3月25日`, `(2024年3月25日)`, `——二〇二四年一月十六日在…会议上`
 _LEAD = re.compile(r"^(?:——|—|--)?\s*[((]?")
 _DATE_AT_START = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)")
+
+
+_MONTH_ONLY = re.compile(r"^[((]?(\d{4}年\d{1,2}月)[))]?$")
 
 
 def _title_block(lines: list[str], title: str) -> tuple[str, str]:
@@ -195,11 +210,15 @@ def _title_block(lines: list[str], title: str) -> tuple[str, str]:
     for line in lines[at + 1 : at + 4]:
         compact = line.replace(" ", "").replace("\u3000", "")
         found = _DATE_AT_START.match(_LEAD.sub("", compact))
+        month = None if found else _MONTH_ONLY.match(compact)
+        if month:  # `2025年3月`: a bulletin dated by its month only
+            return issuer, iso_date(f"{month.group(1)}1日")[:7]
         if found:
             date = found.group(1)
             return issuer, iso_date(date if date[0].isdigit() else _in_digits(date))
-        if not issuer and _names_a_body(compact):
-            issuer = compact
+        bodies = [b for b in re.split(r"\s{2,}|\u3000+", line.strip()) if b]
+        if not issuer and bodies and all(_names_a_body(b.replace(" ", "")) for b in bodies):
+            issuer = "、".join(b.replace(" ", "") for b in bodies)  # 杳屏县统计局  国家统计局杳屏调查队
     return "", ""
 
 
@@ -293,7 +312,7 @@ def _places(issuers: list[str], titles: list[str], opening: str) -> tuple[Place,
 
 def _kind(title: str, opening: str) -> tuple[str, str]:
     for where in (title, opening):
-        for kind, words, event, _ in _kinds():
+        for kind, words, event, _, _ in _kinds():
             if any(w in where for w in words):
                 return kind, event
     return "", ""

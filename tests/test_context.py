@@ -123,8 +123,16 @@ def test_issuer_and_date_under_the_title_of_a_bulletin_and_a_work_report():
     assert (report.issuer, report.signed_on) == ("鹿山市人民政府", "2026-01-09")  # the mayor's line names a person
     dated = extract_context("关于某项工作的通报\n(2026年2月3日)\n正文。")
     assert dated.signed_on == "2026-02-03"
-    # a title's own 社会 is not a body, and a body line without a date under it is not taken
-    assert extract_context("鹿山县2025年国民经济和社会发展统计公报\n\n一、综合\n正文。").issuer == ""
+    # a title's own 社会 is not a body; a bulletin no one signs is its place's 统计局's (kinds.tsv)
+    assert extract_context("鹿山县2025年国民经济和社会发展统计公报\n\n一、综合\n正文。").issuer == "鹿山县统计局"
+    # two bodies on the line under the title, dated by the month only; two signing at the end
+    shared = extract_context("鹿山县2025年国民经济和社会发展统计公报\n鹿山县统计局  国家统计局鹿山调查队\n2026年3月\n一、综合\n正文。")
+    assert (shared.issuer, shared.signed_on) == ("鹿山县统计局、国家统计局鹿山调查队", "2026-03")
+    signed = extract_context("鹿山县2025年国民经济和社会发展统计公报\n一、综合\n正文。\n鹿山县统计局\n国家统计局鹿山调查队\n二〇二六年三月十八日")
+    assert (signed.issuer, signed.signed_on) == ("鹿山县统计局、国家统计局鹿山调查队", "2026-03-18")
+    # a page's 信息来源 names the body when the notice does not
+    sourced = extract_context("某县2025年国民经济和社会发展统计公报\n一、综合\n正文。", {"source": "鹿山县统计局"})
+    assert sourced.issuer == "鹿山县统计局"
 
 
 def test_a_title_opening_with_guanyu_names_the_place_without_it():
