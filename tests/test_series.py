@@ -107,3 +107,17 @@ def test_a_place_typed_with_a_homophone_is_read_as_the_known_one_and_says_so(bot
     # one character off but another sound is another place: no notice is about it
     other = bot.ask("苇山县2023年那次巡视指出了多少个具体问题?")
     assert not other.found and "苇山县" in other.text, other.text
+
+
+def test_a_whole_less_the_part_it_breaks_out_is_their_difference_with_both_quoted(tmp_path):
+    # "不算…还有多少": the notice gives the whole and its 其中 part, not what is left of it
+    path = tmp_path / "weitang-leads.txt"
+    path.write_text("中共苇塘县委关于巡视整改进展情况的通报\n\n一、严肃执纪问责\n巡视反馈以来,全县纪检监察机关共受理问题线索146件,"
+                    "其中巡视移交的22件问题线索已全部办结;立案57件。\n\n中共苇塘县委\n2023年10月18日\n", encoding="utf-8")
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    answer = bot.ask("苇塘县受理的问题线索,除去巡视移交的,还有多少件?")
+    assert answer.found, answer.text
+    assert "146 − 22 = 124件" in answer.text.split("\n\n")[0], answer.text
+    # asked of a part the notice does not break out, there is no difference to take
+    assert "124" not in bot.ask("苇塘县立案的,不算移送司法的还有多少件?").text

@@ -49,7 +49,8 @@ class ComparisonKind:
     kind = AskKind.COMPARISON
 
     def recognises(self, question: Question, resolved: Resolved) -> bool:
-        return any(cues("comparison", words).found_in(question.text) for words in ("cues", "change", "remainder"))
+        return any(cues("comparison", words).found_in(question.text) for words in ("cues", "change", "remainder")) or (
+            cues("comparison", "excluding").found_in(question.text) and _ASKS_HOW_MANY.search(question.text) is not None)
 
     def compose(self, evidence: Evidence) -> Draft | None:
         # "前后两次…各多少": where several notices answer and the question names no two things,
@@ -58,6 +59,18 @@ class ComparisonKind:
         remainder = cues("comparison", "remainder").found_in(evidence.question.text)
         if remainder and _states_remainder(evidence):
             return None  # "其余5个": the notice gives what is left; the figure kind answers it
+        if cues("comparison", "excluding").found_in(evidence.question.text):
+            pair = _part_pair(evidence)
+            if pair is None:
+                return None  # no part broken out of a whole: the figure kind answers what it can
+            whole, part = pair
+            if not held(pair):
+                return evidence.abstain()
+            arithmetic = _arithmetic(part.fact, whole.fact, ratio=False).split(":", 1)[-1]
+            lead = evidence.say(f"{whole.fact.text}中除去其中的{part.fact.text}:{arithmetic}",
+                                f"{whole.fact.text} less the {part.fact.text} within it: {arithmetic}")
+            return Draft(f"{lead}\n\n{evidence.quote(whole.scored.sentence)}", True, [cite(whole.scored.sentence)],
+                         [whole.fact.text, part.fact.text])
         named = _named_pair(evidence)
         # Two things named whose figures no sentence holds well enough: one sentence's pair may.
         # (What is left is one notice's whole less its part, however many notices are reached.)
@@ -66,6 +79,9 @@ class ComparisonKind:
             named if held(named) else _sentence_pair(evidence, same_unit=same_unit) or named)
         if pair is None:
             return None  # nothing to set side by side: the passage kind quotes the best sentence
+        return self._difference(evidence, pair, held)
+
+    def _difference(self, evidence: Evidence, pair, held) -> Draft:
         first, second = pair
         if not held(pair):
             return evidence.abstain()
@@ -101,6 +117,27 @@ def _done_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     return None
 
 
+def _part_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
+    """A whole and the part the notice breaks out of it (其中…), in the best sentences: the part
+    whose words fit the question best — the question names the part it leaves out."""
+    best: tuple[float, _Found, _Found] | None = None
+    for ss in evidence.scored[:6]:
+        if not evidence.answers(ss):
+            continue
+        facts = evidence.shelf.facts(ss.sentence.doc_id)
+        for part in _facts_in(evidence, ss):
+            if part.part_of is None or not 0 <= part.part_of < len(facts):
+                continue
+            whole = facts[part.part_of]
+            if whole.unit != part.unit:
+                continue
+            fit = _fit(evidence, evidence.focus_terms, part) + _fit(evidence, evidence.focus_terms, whole) + ss.score
+            if best is None or fit > best[0]:
+                best = (fit, _Found(whole, ss, 1.0), _Found(part, ss, 1.0))
+    return best[1:] if best else None
+
+
+_ASKS_HOW_MANY = re.compile(r"多少|几|how (much|many)", re.I)
 _DONE = re.compile(r"已|完成|落实|办结|到位|整改")
 
 
