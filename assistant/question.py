@@ -65,6 +65,7 @@ class Question:
     counted: str = ""  # what a count question counts ("群众"), if it says
     measures: bool = False  # a list of what was done (the section's 一是/二是 items), not of names
     predicate: str = ""  # the words right before 多少/几 ("已立案几件" → 立案): what the figure measures
+    magnitude: float = 0.0  # "多少万", "几个亿": the order of the figure asked (1e4, 1e8); 0 if unsaid
     qualifier: str = ""  # the words before the predicate that narrow it ("制造业贷款余额" → 制造业)
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
     given_values: frozenset[float] = field(default_factory=frozenset)  # … written without their unit ("超过150亿")
@@ -139,6 +140,7 @@ def analyse(text: str) -> Question:
         measures=cues("list", "measures").found_in(text),
         predicate=_predicate(text),
         qualifier=_qualifier(text),
+        magnitude=_magnitude(text),
         given_figures=frozenset(f.key for f in given),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
     )
@@ -166,6 +168,15 @@ def _english_counted(text: str) -> str:
 
 
 _QUALIFIED = re.compile(r"(?P<words>[\u4e00-\u9fff]{5,10}?)(?:了|过)?(?:一共|共|总共|累计)?(?:有|是|达|为)?(?:多少|几)")
+
+
+_MAGNITUDE = re.compile(r"(?:多少|几)个?(?P<m>千万|百万|万|亿)")
+_MAGNITUDES = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
+
+
+def _magnitude(text: str) -> float:
+    found = _MAGNITUDE.search(text)
+    return _MAGNITUDES[found.group("m")] if found else 0.0
 
 
 def _qualifier(text: str) -> str:

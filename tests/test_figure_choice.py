@@ -40,3 +40,18 @@ def test_a_count_asked_in_the_measure_word_for_anything_may_be_of_people():
     assert count._measure_fit(analyse("其中处级干部几个?"), six, text) == "other"  # possible, less preferred
     assert count._measure_fit(analyse("其中处级干部几人?"), six, text) == "asked"
     assert count._measure_fit(analyse("处级干部几家?"), six, text) is None  # 家 counts no one
+
+
+def test_a_figure_far_below_the_order_the_question_names_does_not_answer_it():
+    from assistant.kinds.figure import KINDS
+    from assistant.question import AskKind
+
+    count = next(k for k in KINDS if k.kind == AskKind.COUNT)
+    text = normalize("年末常住人口33.05万人,每千常住人口执业(助理)医师2.52人。")
+    figures = find_figures(text)
+    question = analyse("常住人口有多少万人?")
+    allowed = {f.text for f in figures if count._may_answer(question, f, figures, set())}
+    assert "33.05万人" in allowed and "2.52人" not in allowed
+    money = next(k for k in KINDS if k.kind == AskKind.MONEY)
+    loose = normalize("已核减工程结算金额6275.19万元")
+    assert money._may_answer(analyse("一共核减了多少亿?"), find_figures(loose)[0], find_figures(loose), set())

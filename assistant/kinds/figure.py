@@ -32,6 +32,9 @@ _ANSWERED_BY = {
     AskKind.DATE: ("date", "year"), AskKind.PHONE: ("phone",), AskKind.POSTCODE: ("postcode",), AskKind.EMAIL: ("email",),
     AskKind.FIGURE: ("money", "percent", "count"),
 }
+# How far below the order a question names ("多少亿") a figure may still be its answer (6275万 of
+# "多少亿" is 0.63亿: people name the order loosely; 2.52人 of "多少万" is not that figure).
+MAGNITUDE_SLACK = 0.01
 _SAME_MEASURE = [{"人", "名", "位"}, {"个", "家"}, {"次", "场"}]
 # The measure word people use for anything: with a counted noun named ("多少个案子") the notice
 # may count it in its own measure word (立案52件).
@@ -188,6 +191,8 @@ class FigureKind:
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
         if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
             return False
+        if question.magnitude and figure.value is not None and figure.value < question.magnitude * MAGNITUDE_SLACK:
+            return False  # "常住人口有多少万": 每千人2.52人 is no figure of that order
         if figure.value == 1 and not figure.text[0].isdigit():
             return False  # 一张表, 一盘棋, 一个项目: idioms, not answers
         if self.kind == AskKind.DATE and figure.kind == "year" and (
