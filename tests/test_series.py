@@ -121,3 +121,15 @@ def test_a_whole_less_the_part_it_breaks_out_is_their_difference_with_both_quote
     assert "146 − 22 = 124件" in answer.text.split("\n\n")[0], answer.text
     # asked of a part the notice does not break out, there is no difference to take
     assert "124" not in bot.ask("苇塘县立案的,不算移送司法的还有多少件?").text
+
+
+def test_a_part_broken_out_of_a_whole_answers_only_a_question_that_names_it(tmp_path):
+    # 其中9个省市重点项目…18.37亿元 is a part named by 省市: "重点项目投了多少" asks the whole
+    path = tmp_path / "weitang-projects.txt"
+    path.write_text("中共苇塘县委关于巡视整改进展情况的通报\n\n一、推动经济发展\n全年全县86个重点项目计划投资40.2亿元,实际完成投资43.65亿元,"
+                    "完成年度计划的108.6%,其中9个省市重点项目完成投资18.37亿元。\n\n中共苇塘县委\n2023年10月18日\n", encoding="utf-8")
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    assert bot.ask("苇塘县重点项目实际投了多少钱?").text.startswith("43.65亿元")
+    assert bot.ask("How much did Weitang's key projects actually invest?").text.startswith("43.65亿元")
+    assert bot.ask("苇塘县省市重点项目完成投资多少?").text.startswith("18.37亿元")

@@ -117,6 +117,8 @@ class FigureKind:
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
+                if fact is not None and _unasked_part(evidence, fact, ss.sentence):
+                    score *= settings.unasked_part_penalty  # 其中13个省市重点项目…: asked only when 省市 is
                 if measure == "other":
                     score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
                 candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded))
@@ -202,6 +204,23 @@ class FigureKind:
         if question.needs_day and figure.kind == "date" and re.match(r"date:[\d?]+--", figure.key):
             return False  # "哪天": 2021年上半年 does not say
         return True
+
+
+def _unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
+    """Whether a fact is a part broken out of a whole (其中…) by words the question does not say:
+    "重点项目投了多少" asks the whole, not 其中省市重点项目's figure."""
+    if fact.part_of is None:
+        return False
+    facts = evidence.shelf.facts(sentence.doc_id)
+    if not 0 <= fact.part_of < len(facts):
+        return False
+    whole = facts[fact.part_of]
+    # the whole is said with its governor and, in its own sentence, every word before it
+    said_of_whole = whole.governor + (sentence.text[: whole.end - sentence.start] if sentence.start <= whole.start else "")
+    own = [w for w in tokenize(fact.governor) if len(w) > 1 and w not in said_of_whole and w not in GENERIC]
+    asked = normalize(evidence.question.text)
+    said = {a for t, alts in evidence.focus_terms.alternatives.items() if t in asked for a in alts}
+    return bool(own) and not any(w in asked or any(w in a or a in w for a in said) for w in own)
 
 
 def _counts(noun: str, text: str, figure: Figure) -> bool:
