@@ -165,7 +165,7 @@ def test_generated_notices_are_a_series_each_about_a_place_of_its_own(sources, t
 def _label(n: int, sibling: str) -> str:
     """The n-th canonical label of the level `sibling` is at (levels can be skipped, so not by depth)."""
     if sibling.startswith("第"):
-        return re.sub(r"第.+?(方面问题|方面|部分)", lambda m: f"第{chinese_numeral(n)}{m.group(1)}", sibling)
+        return re.sub(r"第.+?(方面问题|方面|部分|章|节)", lambda m: f"第{chinese_numeral(n)}{m.group(1)}", sibling)
     if re.fullmatch(r"\(\d+\)", sibling):
         return f"({n})"  # (1) heads a section where its run opens lines (公文六级)
     if sibling.startswith("("):
