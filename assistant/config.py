@@ -59,6 +59,7 @@ class ReaderSettings:
     min_support: float = 0.0  # a figure whose own words hold less of the question is not its answer
     governor_weight: float = 0.3  # how much the words a fact is the figure of (ingest.facts) weigh
     short_form_gap: int = 5  # how many characters a short form's two may lie apart in the notices' words (社零)
+    named_part_fit: float = 1.0  # a comparison's two figures each named this well by their own part's words
     unasked_part_penalty: float = 0.8  # a 其中 part whose own words the question does not say (省市重点项目)
     predicate_weight: float = 0.3  # a fact governed by the question's own verb (立案, 处分)
     role_weight: float = 0.3  # a fact whose role (计划/实际, 由/到) is the one asked

@@ -55,3 +55,11 @@ def test_a_figure_far_below_the_order_the_question_names_does_not_answer_it():
     money = next(k for k in KINDS if k.kind == AskKind.MONEY)
     loose = normalize("已核减工程结算金额6275.19万元")
     assert money._may_answer(analyse("一共核减了多少亿?"), find_figures(loose)[0], find_figures(loose), set())
+
+
+def test_a_change_asked_in_percent_words_asks_the_change():
+    from assistant.kinds.figure import asked_roles
+
+    assert "change" in asked_roles("规上工业产值涨了百分之几")
+    assert "change" in asked_roles("社零总额增长了百分之多少")
+    assert "change" not in asked_roles("规上工业增加值占比百分之几")

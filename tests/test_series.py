@@ -133,3 +133,16 @@ def test_a_part_broken_out_of_a_whole_answers_only_a_question_that_names_it(tmp_
     assert bot.ask("苇塘县重点项目实际投了多少钱?").text.startswith("43.65亿元")
     assert bot.ask("How much did Weitang's key projects actually invest?").text.startswith("43.65亿元")
     assert bot.ask("苇塘县省市重点项目完成投资多少?").text.startswith("18.37亿元")
+
+
+def test_a_comparison_whose_metric_is_said_after_the_second_thing_compares_that_metric(tmp_path):
+    # "城里人比农村人人均收入多多少": the metric follows B; A names only its thing. Neither
+    # sentence holds the whole question's words, each figure is named by its own part's.
+    path = tmp_path / "weitang-bulletin.txt"
+    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、人民生活\n全年全体居民人均可支配收入35120元,比上年增长5.8%。"
+                    "按常住地分,城镇居民人均可支配收入46230元,增长4.9%;农村居民人均可支配收入21870元,增长6.4%。"
+                    "全体居民人均消费支出23110元,增长5.2%,其中城镇居民、农村居民人均消费支出分别增长4.1%、7.3%。\n", encoding="utf-8")
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    lead = bot.ask("苇塘县城里人比农村人人均收入多多少?").text.split("\n\n")[0]
+    assert "46230 − 21870 = 24360元" in lead, lead

@@ -76,14 +76,14 @@ class ComparisonKind:
         # (What is left is one notice's whole less its part, however many notices are reached.)
         same_unit = remainder or not evidence.several_notices
         pair = (_done_pair(evidence) if remainder else None) or (
-            named if held(named) else _sentence_pair(evidence, same_unit=same_unit) or named)
+            named if held(named) or _each_named(evidence, named) else _sentence_pair(evidence, same_unit=same_unit) or named)
         if pair is None:
             return None  # nothing to set side by side: the passage kind quotes the best sentence
         return self._difference(evidence, pair, held)
 
     def _difference(self, evidence: Evidence, pair, held) -> Draft:
         first, second = pair
-        if not held(pair):
+        if not held(pair) and not _each_named(evidence, pair):
             return evidence.abstain()
         first_label, second_label = _label(first), _label(second)
         if first_label == second_label:  # "城乡…分别…780元和610元": one name for both, in the notice's order
@@ -171,7 +171,7 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     # "…的比例哪个高": percentages are compared, not the amounts beside them.
     wanted = (FactKind.PERCENT,) if cues("percent").found_in(evidence.question.text) else _QUANTITIES
     # "A比去年多多少": what is measured is said once, in A; B is the same metric at its own time.
-    parts = (than.group("a"), than.group("b") + _YEARS.sub("", than.group("a"))) if than else _parallel(found.group("a"), found.group("b"))
+    parts = _than_parts(than.group("a"), than.group("b")) if than else _parallel(found.group("a"), found.group("b"))
     for part in parts:
         terms = evidence.terms_for(part)
         best: _Found | None = None
@@ -196,6 +196,21 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
         picks.append(best)
     a, b = picks
     return a, b
+
+
+def _each_named(evidence: Evidence, pair) -> bool:
+    """Whether each figure of a named pair is named by its own part's words ("城里人…" →
+    城镇居民人均可支配收入), though neither sentence holds the whole question's words."""
+    return pair is not None and all(f.fit >= evidence.settings.named_part_fit for f in pair)
+
+
+def _than_parts(a: str, b: str) -> tuple[str, str]:
+    """"A比B多多少": what is measured is said once — in A (22年的目标比21年实际完成的), B being the
+    same metric at its own time; or after B, A naming only its thing (城里人比农村人人均收入)."""
+    shared = _parallel(a, b)
+    if shared[0] != a.strip():
+        return shared
+    return a, b + _YEARS.sub("", a)
 
 
 def _parallel(a: str, b: str) -> tuple[str, str]:
