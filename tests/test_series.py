@@ -146,3 +146,26 @@ def test_a_comparison_whose_metric_is_said_after_the_second_thing_compares_that_
     bot.ingest(path)
     lead = bot.ask("苇塘县城里人比农村人人均收入多多少?").text.split("\n\n")[0]
     assert "46230 − 21870 = 24360元" in lead, lead
+
+
+def test_a_part_named_in_the_wholes_other_words_still_needs_its_own_asked(tmp_path):
+    # 低保 is the lexicon's word for 最低生活保障: 城市低保 is set apart by 城市, which 吃低保的 does not say
+    path = tmp_path / "weitang-welfare.txt"
+    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n全年共有一万零二百人享受城乡居民最低生活保障,"
+                    "其中城市低保1800人、农村低保8400人。\n", encoding="utf-8")
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    assert bot.ask("苇塘县吃低保的一共多少人?").text.startswith("一万零二百人")
+    assert bot.ask("苇塘县农村低保有多少人?").text.startswith("8400人")
+
+
+def test_two_places_asked_side_by_side_get_each_notices_figure_not_a_pair_of_one_sentence(tmp_path):
+    bot = Assistant(home=tmp_path / "home")
+    for place, people, before, after in (("苇塘", "16.41", "56.6", "57.7"), ("荻川", "71.21", "63.1", "63.7")):
+        path = tmp_path / f"{place}.txt"
+        path.write_text(f"{place}县2024年国民经济和社会发展统计公报\n\n一、综合\n年末全县常住人口{people}万人,其中城镇常住人口9.47万人,"
+                        f"常住人口城镇化率由上年末的{before}%提高到{after}%。\n", encoding="utf-8")
+        bot.ingest(path)
+    text = bot.ask("苇塘和荻川年末常住人口各多少?").text
+    assert "16.41万人" in text and "71.21万人" in text, text
+    assert "个百分点" not in text.split("\n\n")[0], text

@@ -72,6 +72,8 @@ class ComparisonKind:
             return Draft(f"{lead}\n\n{evidence.quote(whole.scored.sentence)}", True, [cite(whole.scored.sentence)],
                          [whole.fact.text, part.fact.text])
         named = _named_pair(evidence)
+        if named is None and evidence.several_notices and not remainder:
+            return None  # "篆山和杳屏…各多少": each notice's figure (the figure kind), not two of one sentence
         # Two things named whose figures no sentence holds well enough: one sentence's pair may.
         # (What is left is one notice's whole less its part, however many notices are reached.)
         same_unit = remainder or not evidence.several_notices

@@ -217,6 +217,8 @@ def _unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
     whole = facts[fact.part_of]
     # the whole is said with its governor and, in its own sentence, every word before it
     said_of_whole = whole.governor + (sentence.text[: whole.end - sentence.start] if sentence.start <= whole.start else "")
+    # (a word the whole says in other words is not the part's own: 城市低保 of 最低生活保障 sets 城市 apart)
+    said_of_whole += " ".join(w for others in synonyms_in(said_of_whole).values() for w in others)
     own = [w for w in tokenize(fact.governor) if len(w) > 1 and w not in said_of_whole and w not in GENERIC]
     asked = normalize(evidence.question.text)
     said = {a for t, alts in evidence.focus_terms.alternatives.items() if t in asked for a in alts}
