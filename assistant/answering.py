@@ -263,6 +263,11 @@ class Answerer:
         page = bisect.bisect_right(pages, citation.start) if pages else 0  # pages[0] is 0: 1-based
         return replace(citation, doc_name=self.notice_name(citation.doc_id), page=page)
 
+    def issuer_of(self, doc_id: str) -> str:
+        """The notice's issuing body as its context names it ("" if none)."""
+        record = self.store.document(doc_id)
+        return record.issuer if record else ""
+
     def notice_name(self, doc_id: str) -> str:
         """The notice as people name it: "高明区 巡视整改 2021", else its title."""
         record = self.store.document(doc_id)

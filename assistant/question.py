@@ -33,6 +33,7 @@ class AskKind(str, Enum):
 
     ITEM = "item"  # an item of the previous answer's list ("第二条")
     PERSON = "person"
+    ISSUER = "issuer"  # who issued the notice (its signature), or delivered the report
     SIGNATURE = "signature"  # the notice's own signing date
     COMPARISON = "comparison"  # two figures, or a figure's change, with the arithmetic
     ORDINAL = "ordinal"  # the 第N the notice names (省委第十巡视组)

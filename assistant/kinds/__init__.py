@@ -18,6 +18,7 @@ from assistant.kinds.base import AnswerKind, Draft, Evidence
 from assistant.kinds.comparison import ComparisonKind
 from assistant.kinds.figure import ANY_FIGURE
 from assistant.kinds.figure import KINDS as FIGURE_KINDS
+from assistant.kinds.issuer import IssuerKind
 from assistant.kinds.item import ItemKind
 from assistant.kinds.listing import ListKind
 from assistant.kinds.names import NameKind
@@ -32,6 +33,7 @@ _PASSAGE = PassageKind()
 KINDS: tuple[AnswerKind, ...] = (
     ItemKind(),
     PersonKind(),
+    IssuerKind(),
     SignatureKind(),
     ComparisonKind(),
     OrdinalKind(),

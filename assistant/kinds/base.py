@@ -42,6 +42,8 @@ class Shelf(Protocol):
 
     def notice_name(self, doc_id: str) -> str: ...
 
+    def issuer_of(self, doc_id: str) -> str: ...
+
 
 @dataclass
 class Evidence:

@@ -26,7 +26,7 @@ class SignatureKind:
         _, notice_text = evidence.shelf.section_at(top.doc_id, top.start)
         dates = list(_DATE_LINE.finditer(notice_text))
         if not dates:
-            return evidence.abstain("通报中没有落款日期")
+            return evidence.abstain(evidence.say("通报中没有落款日期", "The notice carries no signing date"))
         start, end = dates[-1].start(1), dates[-1].end(1)
         section, _ = evidence.shelf.section_at(top.doc_id, start)
         quote = notice_text[start:end]

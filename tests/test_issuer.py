@@ -1,0 +1,51 @@
+"""Who issued a notice (assistant.kinds.issuer): the body that signs it or is written under its
+title, the person who delivered a work report — quoted from the notice, never guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+
+NOTICES = {
+    "weitang-xunshi.txt": "中共苇塘县委关于巡视整改进展情况的通报\n\n一、加强组织领导\n县委常委会会议先后5次专题研究整改工作。\n\n"
+                          "中共苇塘县委\n2023年10月18日\n",
+    "dichuan-baogao.txt": "荻川市人民政府工作报告\n\n——二〇二四年一月九日在荻川市第三届人民代表大会第二次会议上\n\n荻川市市长  林知远\n\n"
+                          "各位代表:\n一、过去一年的工作\n全市完成固定资产投资50亿元。\n",
+    "lushan-gongbao.txt": "鹿山县2024年国民经济和社会发展统计公报\n\n一、综合\n全年全县地区生产总值100.5亿元。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("issuer")
+    bot = Assistant(home=folder / "home")
+    for name, text in NOTICES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        bot.ingest(folder / name)
+    return bot
+
+
+def test_the_issuer_is_the_body_the_notice_signs_with(bot):
+    answer = bot.ask("苇塘县这份整改通报是哪个单位发的?")
+    assert answer.found and answer.text.startswith("中共苇塘县委"), answer.text
+    assert answer.citations[0].quote == "中共苇塘县委"
+    assert bot.ask("Who issued the Weitang rectification notice?").text.startswith("中共苇塘县委")
+
+
+def test_a_work_report_is_delivered_by_the_person_under_its_title(bot):
+    answer = bot.ask("荻川的政府工作报告是谁作的?")
+    assert answer.found and answer.text.startswith("林知远"), answer.text
+
+
+def test_a_body_no_line_of_the_notice_names_is_not_stated(bot):
+    # the catalog takes 鹿山县统计局 for an unsigned bulletin (kinds.tsv); the notice never says so
+    answer = bot.ask("鹿山县统计公报是哪个单位发布的?")
+    assert not answer.found and "没有写明发文机关" in answer.text, answer.text
+
+
+def test_a_signing_date_asked_in_english(bot):
+    answer = bot.ask("What is the signature date on the Weitang notice?")
+    assert answer.found and answer.text.startswith("2023年10月18日"), answer.text
+    silent = bot.ask("What is the signature date on the Lushan bulletin?")
+    assert not silent.found and silent.text.startswith("The notice carries no signing date"), silent.text
