@@ -65,6 +65,31 @@ def words(key: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def contrasts() -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Sets of qualifiers that set things of one kind apart (data/contrasts.tsv): each set's sides,
+    each side its words, longest first."""
+    sets = []
+    for line in (DATA / "contrasts.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            sides = tuple(tuple(sorted((w for w in side.split("|") if w), key=len, reverse=True)) for side in line.split("\t"))
+            sets.append(tuple(side for side in sides if side))
+    return tuple(sets)
+
+
+def other_side(asked: str, said: str) -> bool:
+    """Whether `said` (a figure's own words) names another side of a set the question names one
+    side of, and not the question's: 全体居民… for 农村居民…."""
+    for sides in contrasts():
+        wanted = [side for side in sides if any(w in asked for w in side)]
+        if len(wanted) != 1:
+            continue  # the question names no side, or sets two against each other
+        named = [side for side in sides if any(w in said for w in side)]
+        if named and wanted[0] not in named:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, tuple[str, ...]]:
     """Each word → the other words of its group (both directions: a group is a set)."""
     groups: dict[str, set[str]] = {}

@@ -63,3 +63,13 @@ def test_a_change_asked_in_percent_words_asks_the_change():
     assert "change" in asked_roles("规上工业产值涨了百分之几")
     assert "change" in asked_roles("社零总额增长了百分之多少")
     assert "change" not in asked_roles("规上工业增加值占比百分之几")
+
+
+def test_a_figure_of_another_side_of_a_contrast_is_not_the_asked_sides():
+    from assistant.lexicon import other_side
+
+    assert other_side("农村居民人均消费支出多少", "全体居民人均消费支出")
+    assert not other_side("农村居民人均消费支出多少", "农村居民人均消费支出")
+    assert not other_side("人均消费支出多少", "全体居民人均消费支出")  # no side asked
+    assert not other_side("城镇和农村居民收入差多少", "城镇居民人均可支配收入")  # two sides set against each other
+    assert other_side("高中学位有多少个", "小学学位 初中学位")

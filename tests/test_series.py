@@ -169,3 +169,17 @@ def test_two_places_asked_side_by_side_get_each_notices_figure_not_a_pair_of_one
     text = bot.ask("苇塘和荻川年末常住人口各多少?").text
     assert "16.41万人" in text and "71.21万人" in text, text
     assert "个百分点" not in text.split("\n\n")[0], text
+
+
+def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(tmp_path):
+    path = tmp_path / "weitang-spending.txt"
+    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、人民生活\n全体居民人均消费支出21640元,增长6.1%,其中城镇居民、"
+                    "农村居民人均消费支出分别增长5.2%、7.9%。农村居民人均可支配收入20310元,增长6.6%。"
+                    "春季学期新增公办学位2600个,其中小学学位1500个、初中学位1100个。\n", encoding="utf-8")
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    rural = bot.ask("苇塘县农村居民人均消费支出是多少元?")
+    assert not rural.found and "21640" in rural.text and not rural.text.startswith("20310"), rural.text
+    assert bot.ask("苇塘县全体居民人均消费支出是多少元?").text.startswith("21640元")
+    assert not bot.ask("苇塘县新增的学位里高中学位有多少个?").found
+    assert bot.ask("苇塘县新增的学位里初中学位有多少个?").text.startswith("1100个")

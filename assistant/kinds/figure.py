@@ -21,7 +21,7 @@ from assistant.evidence import GENERIC, ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.lexicon import cues, question_table, synonyms_in
+from assistant.lexicon import cues, other_side, question_table, synonyms_in
 from assistant.question import AskKind, Question
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize, tokenize
@@ -59,6 +59,7 @@ class _Candidate:
     support: float  # how much of what the question asks the figure's own words hold (0–1)
     fact: Fact | None = None
     rounded: bool = False  # hedged as the notice writes it: 超过150亿元, 40余万元
+    other_side: bool = False  # of another side of a set the question names one side of (全体居民 for 农村居民)
 
 
 class FigureKind:
@@ -121,7 +122,8 @@ class FigureKind:
                     score *= settings.unasked_part_penalty  # 其中13个省市重点项目…: asked only when 省市 is
                 if measure == "other":
                     score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
-                candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded))
+                candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded,
+                                             _of_another_side(evidence, fact, figure, ss.sentence, facts)))
         if "change" in roles:
             # "降了多少": only a figure the notice states as a change answers it; the level beside
             # it (支出612.4万元, 同比下降9.8%) is the figure of something else.
@@ -129,6 +131,17 @@ class FigureKind:
         if not candidates:
             return evidence.abstain()
         candidates.sort(key=lambda c: c.score, reverse=True)
+        if candidates[0].other_side:
+            # The figure that best fits the metric is another side's (全体居民人均消费支出 for 农村居民…):
+            # the notice gives it for that side only. The next figure would be of another metric.
+            other = candidates[0]
+            named = other.fact.governor if other.fact is not None and other.fact.governor else own_words(other.scored.sentence.text, other.figure)
+            return evidence.abstain(evidence.say(f"通报中没有问到的这一项;最接近的是另一类的数字「{named} {other.span}」",
+                                                 f"The notice does not give this; the nearest is another group's figure ({named} {other.span})"),
+                                    closest=other.scored.sentence)
+        candidates = [c for c in candidates if not c.other_side]
+        if not candidates:
+            return evidence.abstain()
         if question.exact:
             # "要准数": a rounded figure (超过150亿元) is not what is asked. Where the notice gives
             # the metric only rounded, say so, rather than offer the next figure as the exact one.
@@ -204,6 +217,22 @@ class FigureKind:
         if question.needs_day and figure.kind == "date" and re.match(r"date:[\d?]+--", figure.key):
             return False  # "哪天": 2021年上半年 does not say
         return True
+
+
+def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sentence, facts: list[Fact]) -> bool:
+    """Whether a figure is of another side of a set the question names one side of
+    (data/contrasts.tsv): by its own words, or, for a whole, by the parts the notice breaks it
+    into, none of them the side asked."""
+    asked = evidence.question.text
+    said = own_words(sentence.text, figure) + (f" {fact.governor}" if fact is not None else "")
+    if other_side(asked, said):
+        return True
+    if fact is None or not any(f.part_of is not None for f in facts):
+        return False
+    notice = evidence.shelf.facts(sentence.doc_id)
+    at = next((i for i, f in enumerate(notice) if f is fact), None)
+    parts = " ".join(f.governor for f in facts if at is not None and f.part_of == at)
+    return bool(parts) and other_side(asked, parts)
 
 
 def _unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
