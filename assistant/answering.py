@@ -25,7 +25,7 @@ from assistant.followup import Resolved, has_own_subject, resolve
 from assistant.kinds.base import Draft, Evidence, silence
 from assistant.lexicon import chinese_keywords, named_things, synonyms_in, with_whole_verbs
 from assistant.llm_answer import LLMAnswerer, LLMTurn
-from assistant.question import AskKind, Question, analyse, clean
+from assistant.question import AskKind, Question, analyse, clean, meant
 from assistant.retrieval import HybridRetriever
 from assistant.scope import Scope, scope_of
 from ingest.chunking import node_section
@@ -176,7 +176,7 @@ class Answerer:
         # Its figures are words of it too ("under 35" → 35岁以下的占比).
         english_words = " ".join([*question.years, *re.findall(r"\d+(?:\.\d+)?", query)])
         # "…for rural residents (not urban)": what it says it does not mean is no word of it.
-        asked_part = _NOT_MEANT.sub(" ", query) if question.english else query
+        asked_part = meant(query) if question.english else query
         term_query, named = (english_words, named_things(asked_part)) if question.english else (query, ())
         focus_query, focus_named = ("", named_things(resolved.focus)) if question.english else (resolved.focus, ())
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
@@ -299,7 +299,6 @@ def _analyse(resolved: Resolved, original: str) -> Question:
 
 
 # What an English question says it does not mean: "not urban", "rather than the plan".
-_NOT_MEANT = re.compile(r"\b(?:not|rather than|instead of|excluding|except)\b[^,.;?!)]*", re.I)
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:

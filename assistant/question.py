@@ -107,6 +107,15 @@ _COUNTED_BEFORE = re.compile(r"(?P<noun>[\u4e00-\u9fff]{2,4}?)(?:一共有|共�
 _PREDICATE = re.compile(r"(?P<words>[\u4e00-\u9fff]{2,6}?)(?:了|过)?(?:一共|共|总共|累计)?(?:有|是|达|为)?(?:多少|几)")
 
 
+# What a question says it does not mean: "…by end Oct (not the plan)", "要实际的,不是计划数".
+_NOT_MEANT = re.compile(r"\b(?:not|rather than|instead of|excluding|except)\b[^,.;?!)]*|(?:不是|不要|而不是|并非|而非|别说)[^,，。;；?？)）]{1,10}", re.I)
+
+
+def meant(text: str) -> str:
+    """The question less what it says it does not mean."""
+    return _NOT_MEANT.sub(" ", text)
+
+
 def years_in(text: str) -> tuple[str, ...]:
     """The years a text names, in digits (二〇二三年 → 2023)."""
     digits = [m.group() for m in _YEAR.finditer(text)]

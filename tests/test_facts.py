@@ -41,6 +41,9 @@ def test_planned_and_actual():
     assert (planned.governor, planned.role, planned.value, planned.unit) == ("计划投资", "planned", pytest.approx(42.2e8), "亿元")
     assert (actual.governor, actual.role, actual.value) == ("实际完成投资", "actual", pytest.approx(45.83e8))
     assert actual.time == "2020" and actual.kind is FactKind.MONEY
+    # what has been done so far against a plan is the actual figure too
+    got = facts("2023年计划新建高标准农田3.6万亩,截至10月底已完成3.42万亩,完成年度任务的95%。")
+    assert (fact(got, "3.6万亩").role, fact(got, "3.42万亩").role) == ("planned", "actual")
 
 
 def test_qizhong_is_a_part_of_the_whole():

@@ -73,3 +73,10 @@ def test_a_figure_of_another_side_of_a_contrast_is_not_the_asked_sides():
     assert not other_side("人均消费支出多少", "全体居民人均消费支出")  # no side asked
     assert not other_side("城镇和农村居民收入差多少", "城镇居民人均可支配收入")  # two sides set against each other
     assert other_side("高中学位有多少个", "小学学位 初中学位")
+
+
+def test_what_a_question_says_it_does_not_mean_is_no_role_it_asks():
+    from assistant.kinds.figure import asked_roles
+
+    assert asked_roles("How much farmland was actually done by end Oct (not the plan)?") == {"actual"}
+    assert asked_roles("要实际完成的,不是计划数") == {"actual"}

@@ -22,7 +22,7 @@ from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
 from assistant.lexicon import cues, other_side, question_table, synonyms_in
-from assistant.question import AskKind, Question
+from assistant.question import AskKind, Question, meant
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize, tokenize
 
@@ -387,7 +387,7 @@ def governor_fit(terms: Terms, fact: Fact) -> float:
 
 def asked_roles(question: str) -> set[str]:
     table = question_table("roles")
-    lowered = question.lower()
+    lowered = meant(question).lower()  # "(not the plan)": the plan is not asked
     return {role for role, cue_words in table.items() if any(w.lower() in lowered for w in cue_words)}
 
 
