@@ -55,12 +55,22 @@ def _sounds(name: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(name))
 
 
-def _pinyin_key(name: str) -> str:
-    """How an English question writes a place, spaces left out: 岚溪县 → "lanxi" ("Lanxi", "Lan Xi")."""
-    from pypinyin import lazy_pinyin
+def _pinyin_keys(name: str) -> tuple[str, ...]:
+    """How an English question may write a place, spaces left out: 岚溪县 → "lanxi" ("Lanxi",
+    "Lan Xi"); a character of several readings in each of them (苕岭: "tiaoling", "shaoling")."""
+    from itertools import islice, product
+
+    from pypinyin import Style, pinyin
 
     short = re.sub(r"(省|市|区|县|镇|乡)$", "", name)
-    return "".join(lazy_pinyin(short)).lower() if len(short) >= 2 else ""
+    if len(short) < 2:
+        return ()
+    readings = pinyin(short, style=Style.NORMAL, heteronym=True)
+    return tuple(dict.fromkeys("".join(r).lower() for r in islice(product(*readings), _MAX_READINGS)))
+
+
+# A place name of many polyphonic characters is looked up by this many of its readings at most.
+_MAX_READINGS = 16
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,7 @@ class _PlaceIndex:
         """"lanxi" → 岚溪县, 岚溪: made at the first English question (pypinyin loads in ≈0.4 s)."""
         found: dict[str, list[str]] = {}
         for name in self.by_place:
-            key = _pinyin_key(name)
-            if key:
+            for key in _pinyin_keys(name):
                 found.setdefault(key, []).append(name)
         return {k: tuple(v) for k, v in found.items()}
 

@@ -183,3 +183,15 @@ def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(t
     assert bot.ask("苇塘县全体居民人均消费支出是多少元?").text.startswith("21640元")
     assert not bot.ask("苇塘县新增的学位里高中学位有多少个?").found
     assert bot.ask("苇塘县新增的学位里初中学位有多少个?").text.startswith("1100个")
+
+
+def test_an_english_question_may_write_a_place_in_any_reading_of_its_characters(tmp_path):
+    # 苕 reads shao and tiao: "Tiaoling" is 苕岭县, though pypinyin's first reading says shaoling
+    bot = Assistant(home=tmp_path / "home")
+    for place, problems in (("苕岭", 41), ("苇塘", 29)):
+        path = tmp_path / f"{place}.txt"
+        path.write_text(f"中共鸣川市{place}县委关于巡视整改进展情况的通报\n\n二、整改落实情况\n截至目前,{problems}个具体问题已完成整改{problems - 2}个。"
+                        f"\n\n中共鸣川市{place}县委\n2023年10月18日\n", encoding="utf-8")
+        bot.ingest(path)
+    answer = bot.ask("How many problems has Tiaoling county fixed so far?")
+    assert answer.text.startswith("39个") and answer.citations[0].doc_id.startswith("苕岭"), answer.text
