@@ -527,6 +527,9 @@ def _structures(text: str, sentence: list[_Draft], first: int, drafts: list[_Dra
                 for part, role in ((d, "from"), (nxt, "to")):
                     part.governor = metric or part.governor
                     part.role = role
+                said_of_from = text[from_word.end() : n.start] if from_word else ""
+                if any(word in said_of_from for word in w["previous_year_words"]) and d.time[:4].isdigit() and d.time == nxt.time:
+                    d.time, d.time_basis = str(int(d.time[:4]) - 1), "sentence"  # 由上年末的60.7%: the year before
         if d.role == "part":
             d.part_of = _whole_of(d, sentence[:k], first, drafts)
             if d.part_of is not None and drafts[d.part_of].governor:

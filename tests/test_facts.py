@@ -296,3 +296,11 @@ def test_a_head_naming_two_things_at_once_gives_each_figure_its_thing():
     assert by_text["19870元"].governor == "农村居民人均可支配收入"
     assert (by_text["820元"].governor, by_text["660元"].governor) == ("城镇低保标准", "农村低保标准")
     assert by_text["660元"].role != "change"
+
+
+def test_from_last_years_level_holds_for_the_year_before():
+    # 由上年末的60.7%提高到61.5% in a bulletin on 2024: 60.7% is 2023's, 61.5% 2024's
+    got = extract_facts("年末全县常住人口城镇化率由上年末的60.7%提高到61.5%。", notice_date="2024")
+    before, after = fact(got, "60.7%"), fact(got, "61.5%")
+    assert (before.role, before.time, after.role, after.time) == ("from", "2023", "to", "2024")
+
