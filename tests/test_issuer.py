@@ -12,6 +12,7 @@ NOTICES = {
                           "中共苇塘县委\n2023年10月18日\n",
     "dichuan-baogao.txt": "荻川市人民政府工作报告\n\n——二〇二四年一月九日在荻川市第三届人民代表大会第二次会议上\n\n荻川市市长  林知远\n\n"
                           "各位代表:\n一、过去一年的工作\n全市完成固定资产投资50亿元。\n",
+    "qiaoshan-gongbao.txt": "荞山县2024年国民经济和社会发展统计公报\n\n一、综合\n全年全县地区生产总值88.2亿元。\n\n荞山县统计局\n2025年3月\n",
     "lushan-gongbao.txt": "鹿山县2024年国民经济和社会发展统计公报\n\n一、综合\n全年全县地区生产总值100.5亿元。\n",
 }
 
@@ -49,3 +50,8 @@ def test_a_signing_date_asked_in_english(bot):
     assert answer.found and answer.text.startswith("2023年10月18日"), answer.text
     silent = bot.ask("What is the signature date on the Lushan bulletin?")
     assert not silent.found and silent.text.startswith("The notice carries no signing date"), silent.text
+
+
+def test_when_a_notice_came_out_is_its_signing_date_even_one_of_the_month_only(bot):
+    assert bot.ask("苇塘县这份通报是哪天发的?").text.startswith("2023年10月18日")
+    assert bot.ask("荞山县统计公报几月份发的?").text.startswith("2025年3月")

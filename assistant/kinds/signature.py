@@ -11,8 +11,9 @@ from assistant.lexicon import cues
 from assistant.question import AskKind, Question
 
 # 2023年8月30日, or as official documents often sign: 二〇二三年八月三十日.
+# A bulletin may sign with the month only (2025年3月).
 _DATE_LINE = re.compile(r"^\s*((?:\d{4}|[〇零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
-                        r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)\s*$", re.M)
+                        r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?)\s*$", re.M)
 
 
 class SignatureKind:
