@@ -148,7 +148,7 @@ def analyse(text: str) -> Question:
         exact=cues("exact").found_in(text),
         counted=counted.group("noun") if counted else _english_counted(text) if english else "",
         measures=cues("list", "measures").found_in(text),
-        predicate=_predicate(text),
+        predicate=_english_predicate(text) if english else _predicate(text),
         qualifier=_qualifier(text),
         magnitude=_magnitude(text),
         given_figures=frozenset(f.key for f in given),
@@ -167,6 +167,17 @@ def _english_unit(text: str) -> str:
 _ENGLISH_COUNTED = re.compile(
     r"\b(?:how many|number of)\s+(?P<phrase>.+?)(?=\s+(?:were|was|did|do|does|have|has|had|are|is|got|get|in|of|by|for"
     r"|to|on|at|with|from|under|over|that|which|who|been|\w+ed)\b|[?,.;:]|$)", re.I)
+
+
+# "how many … have been closed", "… were opened": the verb of an English count, in the glossary's words.
+_ENGLISH_VERB = re.compile(r"\b(?:have|has|had|were|was|are|is|got|get|did)\s+(?:been\s+|they\s+|it\s+)?(?P<verb>[a-z]+(?:\s+(?:up|out|back|over|off))?)\b", re.I)
+
+
+def _english_predicate(text: str) -> str:
+    """The glossary's first Chinese word for the verb an English count asks of (closed → 办结)."""
+    found = _ENGLISH_VERB.search(text)
+    things = glossary_in(found.group("verb")) if found else []
+    return things[-1].split()[0] if things else ""
 
 
 def _english_counted(text: str) -> str:

@@ -80,3 +80,14 @@ def test_what_a_question_says_it_does_not_mean_is_no_role_it_asks():
 
     assert asked_roles("How much farmland was actually done by end Oct (not the plan)?") == {"actual"}
     assert asked_roles("要实际完成的,不是计划数") == {"actual"}
+
+
+def test_an_english_counts_verb_is_its_predicate_in_the_glossarys_words():
+    assert analyse("How many petition cases handed over by the inspection team have been closed?").predicate == "办结"
+    assert analyse("How many cases were filed in Luwan?").predicate == "立案"
+    text = normalize("巡视交办的信访件312件已办结306件,化解信访积案148件;")
+    question = "How many petition cases handed over by the inspection team have been closed?"
+    figures = find_figures(text)
+    terms = question_terms("", lambda words: {w: 1 for w in words}, 10)
+    fit = {f.text: local_fit(terms, text, f, figures, analyse(question)) for f in figures}
+    assert fit["306件"] > fit["148件"]
