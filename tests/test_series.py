@@ -133,6 +133,9 @@ def test_a_part_broken_out_of_a_whole_answers_only_a_question_that_names_it(tmp_
     assert bot.ask("苇塘县重点项目实际投了多少钱?").text.startswith("43.65亿元")
     assert bot.ask("How much did Weitang's key projects actually invest?").text.startswith("43.65亿元")
     assert bot.ask("苇塘县省市重点项目完成投资多少?").text.startswith("18.37亿元")
+    # and in a comparison: the actual whole against the plan, not the part
+    lead = bot.ask("苇塘县重点项目实际完成比计划多投了多少?").text.split("\n\n")[0]
+    assert "43.65 − 40.2 = 3.45亿元" in lead, lead
 
 
 def test_a_comparison_whose_metric_is_said_after_the_second_thing_compares_that_metric(tmp_path):

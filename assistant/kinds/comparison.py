@@ -20,7 +20,7 @@ from decimal import Decimal
 from assistant.evidence import ScoredSentence, coverage
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.kinds.figure import asked_roles, role_fit
+from assistant.kinds.figure import asked_roles, role_fit, unasked_part
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question, years_in
 from ingest.facts import Fact, FactKind
@@ -187,6 +187,8 @@ def _named_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
                 # Of equal fits, the figure named in fewest words: 出口额, not 货物进出口总额, for "出口".
                 fit = _fit(evidence, terms, fact) + coverage(terms, ss.sentence.text) * 0.3 - 0.001 * len(fact.governor)
                 fit += 0.5 * role_fit(roles, fact.role)  # "全年计划和上半年完成": the planned and the actual figure
+                if unasked_part(evidence, fact, ss.sentence):
+                    fit -= 0.5  # 其中21个省市重点项目…: a part only when its own words are asked
                 if years and fact.time[:4].isdigit():
                     fit += 0.5 if fact.time[:4] in years else -0.5  # "22年的目标" and "21年实际": each its year's
                 if picks and fact.kind == picks[0].fact.kind and fact.unit == picks[0].fact.unit:

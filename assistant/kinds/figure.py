@@ -118,7 +118,7 @@ class FigureKind:
                     if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
-                if fact is not None and _unasked_part(evidence, fact, ss.sentence):
+                if fact is not None and unasked_part(evidence, fact, ss.sentence):
                     score *= settings.unasked_part_penalty  # 其中13个省市重点项目…: asked only when 省市 is
                 if measure == "other":
                     score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
@@ -235,7 +235,7 @@ def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sent
     return bool(parts) and other_side(asked, parts)
 
 
-def _unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
+def unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
     """Whether a fact is a part broken out of a whole (其中…) by words the question does not say:
     "重点项目投了多少" asks the whole, not 其中省市重点项目's figure."""
     if fact.part_of is None:
@@ -251,6 +251,7 @@ def _unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
     own = [w for w in tokenize(fact.governor) if len(w) > 1 and w not in said_of_whole and w not in GENERIC]
     asked = normalize(evidence.question.text)
     said = {a for t, alts in evidence.focus_terms.alternatives.items() if t in asked for a in alts}
+    said |= {t for t in evidence.focus_terms.weights if len(t) > 1 and t in asked}  # 出口 asks 出口额
     return bool(own) and not any(w in asked or any(w in a or a in w for a in said) for w in own)
 
 
