@@ -198,3 +198,22 @@ def test_an_english_question_may_write_a_place_in_any_reading_of_its_characters(
         bot.ingest(path)
     answer = bot.ask("How many problems has Tiaoling county fixed so far?")
     assert answer.text.startswith("39个") and answer.citations[0].doc_id.startswith("苕岭"), answer.text
+
+
+def test_a_comparison_asked_in_a_unit_compares_figures_in_that_unit():
+    # "多少亩": the 三年 of 三年行动 is a name, not one of the two figures; 个 is said of anything
+    from types import SimpleNamespace
+
+    from assistant.evidence import Sentence
+    from assistant.kinds.comparison import _facts_in
+    from assistant.question import analyse
+    from ingest.facts import extract_facts
+
+    text = "低效用地整治三年行动两年来,全县盘活低效用地4800亩,完成年度3000亩任务的160%。"
+    facts = extract_facts(text, notice_date="2021")
+    shelf = SimpleNamespace(facts_between=lambda doc, start, end: [f for f in facts if start <= f.start < end])
+    scored = SimpleNamespace(sentence=Sentence("d", "", (), (), 0, len(text), text, 0))
+    in_mu = SimpleNamespace(question=analyse("盘活的面积比年度任务多出来多少亩?"), shelf=shelf)
+    assert [f.text for f in _facts_in(in_mu, scored)] == ["4800亩", "3000亩"]
+    loose = SimpleNamespace(question=analyse("盘活的比任务多出来多少个?"), shelf=shelf)
+    assert "三年" in [f.text for f in _facts_in(loose, scored)]

@@ -154,7 +154,13 @@ _REMAINDER_STATED = re.compile(r"(其余|剩余|余下|还剩|尚未完成[^,，
 
 def _facts_in(evidence: Evidence, scored: ScoredSentence) -> list[Fact]:
     s = scored.sentence
-    return [f for f in evidence.shelf.facts(s.doc_id) if s.start <= f.start < s.end and f.kind in _QUANTITIES]
+    # "多少亩": only figures in 亩 (万亩) compare, not the 三年 of 三年行动 beside them; 个 is said of anything
+    unit = evidence.question.unit if evidence.question.unit not in _ANY_MEASURE else ""
+    return [f for f in evidence.shelf.facts_between(s.doc_id, s.start, s.end)
+            if f.kind in _QUANTITIES and (not unit or unit in f.unit)]
+
+
+_ANY_MEASURE = frozenset({"", "个"})
 
 
 def _fit(evidence: Evidence, terms, fact: Fact) -> float:
