@@ -217,3 +217,12 @@ def test_a_comparison_asked_in_a_unit_compares_figures_in_that_unit():
     assert [f.text for f in _facts_in(in_mu, scored)] == ["4800亩", "3000亩"]
     loose = SimpleNamespace(question=analyse("盘活的比任务多出来多少个?"), shelf=shelf)
     assert "三年" in [f.text for f in _facts_in(loose, scored)]
+
+
+def test_a_thing_named_in_other_words_is_said_by_the_sentence_it_is_the_subject_of(tmp_path):
+    # 养老院 is the lexicon's 养老机构: "养老院床位" is the 床位 of the sentence about 养老机构
+    path = tmp_path / "weitang-care.txt"
+    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n年末全县共有各类养老机构29个,床位3160张。\n", encoding="utf-8")
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(path)
+    assert bot.ask("苇塘县养老院床位一共有多少张?").text.startswith("3160张")
