@@ -222,7 +222,7 @@ def test_a_comparison_asked_in_a_unit_compares_figures_in_that_unit():
 def test_a_thing_named_in_other_words_is_said_by_the_sentence_it_is_the_subject_of(tmp_path):
     # 养老院 is the lexicon's 养老机构: "养老院床位" is the 床位 of the sentence about 养老机构
     path = tmp_path / "weitang-care.txt"
-    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n年末全县共有各类养老机构29个,床位3160张。\n", encoding="utf-8")
+    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n年末全县共有各类养老机构29个,床位3160张。\n\n八、其他\n持续推进社区养老床位建设。\n", encoding="utf-8")
     bot = Assistant(home=tmp_path / "home")
     bot.ingest(path)
     assert bot.ask("苇塘县养老院床位一共有多少张?").text.startswith("3160张")
