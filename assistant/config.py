@@ -56,7 +56,7 @@ class ReaderSettings:
     list_floor: float = 0.75  # list questions spend words on the kind of item they want
     comparison_floor: float = 0.65  # … comparisons on how they set two figures against each other (多修了, 还差, 哪个高)
     local_weight: float = 0.35  # how much the words around a figure weigh against its sentence's
-    min_support: float = 0.0  # a figure whose own words hold less of the question is not its answer
+    min_support: float = 0.01  # a figure whose own words hold none of the question is not its answer (follow-ups aside)
     governor_weight: float = 0.3  # how much the words a fact is the figure of (ingest.facts) weigh
     short_form_gap: int = 5  # how many characters a short form's two may lie apart in the notices' words (社零)
     named_part_fit: float = 1.0  # a comparison's two figures each named this well by their own part's words

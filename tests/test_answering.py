@@ -205,8 +205,9 @@ def test_unanswerable_question_abstains_and_points_to_a_passage(bot):
     assert_quotes_verbatim(bot, answer)
 
 
-@pytest.mark.xfail(reason='reported: "2020年的财政收入是多少?" answers 4.3亿元 (企业扶持专项资金) with found True', strict=True)
 def test_metric_the_notice_lacks_is_not_answered_with_another_figure(bot):
+    # (reported: "2020年的财政收入是多少?" answered 4.3亿元 of 企业扶持专项资金, found True; kept
+    # as an expected failure until a figure whose own words hold none of the question stopped answering)
     # 财政收入 appears only inside "土地出让收入占财政收入比例": no figure for it.
     answer = bot.ask("高明区2020年的财政收入是多少?")
     assert not answer.found, answer.text

@@ -153,6 +153,8 @@ class FigureKind:
         candidates = _plainest_first(candidates)
         best = candidates[0]
         floor = settings.min_support_english if question.english else settings.min_support
+        if evidence.resolved.is_followup:
+            floor = 0.0  # "那栖桐县呢?": its own words are the topic's, carried in by the rewrite, not its support
         if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < floor:
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
