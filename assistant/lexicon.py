@@ -179,7 +179,8 @@ def _asking() -> re.Pattern[str]:
     measures = "|".join(re.escape(w) for w in words("measure_words"))
     fillers = "|".join(re.escape(w) for w in sorted(question_table("asking").get("filler", ()), key=len, reverse=True))
     exact = "|".join(question_table("exact").get("patterns", ()))
-    return re.compile(rf"{exact}|(?:多少|几)(?:{measures})?|{fillers}")
+    # "百分之几", "百分之多少": a percentage asked, not the word 百分 of 个百分点
+    return re.compile(rf"{exact}|百分之(?:多少|几)(?:个点)?|(?:多少|几)(?:{measures})?|{fillers}")
 
 
 def without_asking_words(text: str) -> str:

@@ -146,3 +146,9 @@ def test_a_clause_after_a_semicolon_shares_its_sentences_subject():
     terms = _terms("纪检监察立案多少件")
     best = score_sentences(sentences, terms, analyse("纪检监察立案多少件"))[0]
     assert best.sentence.text == second
+
+
+def test_asking_for_a_percentage_in_words_is_no_word_of_the_question():
+    # "涨了百分之几": 百分 would match 个百分点 of another figure
+    assert not any("百分" in word for word in _terms("规上工业产值涨了百分之几").weights)
+    assert not any("百分" in word for word in _terms("完成率是百分之多少").weights)
