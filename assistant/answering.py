@@ -47,6 +47,7 @@ class Answerer:
         self._facts: dict[tuple[str, str], tuple[list[int], list]] = {}
         self.llm = LLMAnswerer(settings.llm, self.store) if settings.llm.enabled else None
         self._corpus: tuple[str, str] = ("", "")
+        self._texts: tuple[str, dict[str, str]] = ("", {})  # each notice's text, for the store's stamp
 
     @property
     def name(self) -> str:
@@ -82,7 +83,7 @@ class Answerer:
             top_k = reader.passages if not scope.several or scope.places else reader.passages_across
             retrieved = HybridRetriever(self.store, self.embed_model, top_k=top_k, doc_ids=scope.doc_ids).retrieve(search)
             passages = [_passage(hit) for hit in retrieved]
-            scored, terms, focus_terms = self._score(question, resolved, query, retrieved)
+            scored, terms, focus_terms = self._score(question, resolved, query, retrieved, scope.doc_ids)
             evidence = Evidence(
                 question, resolved, scored, terms, focus_terms, shelf=self, settings=reader,
                 silence=lambda: silence(question, terms, scored[0] if scored else None),
@@ -169,7 +170,8 @@ class Answerer:
         index = self.store.keyword_index()
         return question_terms(text, lambda words: document_frequencies(index, words), max(len(index.node_ids), 1), index.tokenize)
 
-    def _score(self, question: Question, resolved: Resolved, query: str, retrieved) -> tuple[list[ScoredSentence], object, object]:
+    def _score(self, question: Question, resolved: Resolved, query: str, retrieved,
+               doc_ids: frozenset[str] | None = None) -> tuple[list[ScoredSentence], object, object]:
         index = self.store.keyword_index()
         node_count = max(len(index.node_ids), 1)
         # An English question's words are the glossary's things, each matched by any of its Chinese words.
@@ -181,7 +183,7 @@ class Answerer:
         focus_query, focus_named = ("", named_things(resolved.focus)) if question.english else (resolved.focus, ())
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
         terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named,
-                               spelled_out=self._spelled_out)
+                               spelled_out=self._spelled_out, scoped_has=self._scoped(doc_ids))
         focus_terms = (question_terms(focus_query, frequencies, node_count, index.tokenize, named=focus_named)
                        if resolved.is_followup else terms)
         sentences = _sentences(retrieved)
@@ -213,6 +215,18 @@ class Answerer:
             texts = [self.store.notice_text(r.doc_id) for r in self.store.documents()]
             self._corpus = (stamp, normalize("\n".join(texts)).lower())
         return word in self._corpus[1]
+
+    def _scoped(self, doc_ids: frozenset[str] | None):
+        """Whether the notices a question is asked of (all of them for None) write a word."""
+        if doc_ids is None:
+            return self._corpus_has
+        self._corpus_has("")
+        if self._texts[0] != self._corpus[0]:
+            self._texts = (self._corpus[0], {})
+        texts = self._texts[1]
+        for doc_id in doc_ids - texts.keys():
+            texts[doc_id] = normalize(self.store.notice_text(doc_id) or "").lower()
+        return lambda word: any(word in texts[d] for d in doc_ids)
 
     def _spelled_out(self, short: str) -> tuple[str, ...]:
         """The notices' words a two-character short form may stand for: its characters in order,

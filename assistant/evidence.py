@@ -76,15 +76,23 @@ _GENERIC_OR_ASKING = re.compile("|".join(sorted(_ASKING_NOUNS | {g for g in GENE
 _DESCRIPTOR = re.compile(r"(?:什么|哪个|哪些|哪几个|哪几|哪种|哪类|哪份|哪项|哪一|何种|哪两|哪三)(?:个|项|部|份|条|种|类)?(?P<words>[\u4e00-\u9fff]{1,6})")
 
 
-def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str, alternatives, corpus_has) -> list[str]:
-    """Content words of the question that no indexed node contains, nor any synonym of them."""
+def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str, alternatives, corpus_has,
+                  scoped_has=None) -> list[str]:
+    """Content words of the question that no indexed node contains, nor any synonym of them; with
+    `scoped_has`, also a compound (three characters or more) the notices asked about never write,
+    nor any synonym of it, though another notice does (城镇化率 of a bulletin without it)."""
     # Two unknown Han characters are as often a fragment between known words ("立案数占全区")
     # as a word; three or more, or a Latin word ("GDP"), are a term the notices lack.
     return [
         t for t in tokens
-        if doc_freq.get(t, 0) == 0 and t not in descriptors and not re.fullmatch(r"[\d.%]+", t)
+        if t not in descriptors and not re.fullmatch(r"[\d.%]+", t)
         and (re.fullmatch(r"[a-z][a-z0-9]+", t) or len(_GENERIC_OR_ASKING.sub("", t)) > 2)
-        and not any(doc_freq.get(a, 0) or (corpus_has is not None and corpus_has(a)) for a in alternatives.get(t, ()))
+        and (
+            (doc_freq.get(t, 0) == 0
+             and not any(doc_freq.get(a, 0) or (corpus_has is not None and corpus_has(a)) for a in alternatives.get(t, ())))
+            or (scoped_has is not None and re.fullmatch(r"[\u4e00-\u9fff]{3,}", t) is not None and not scoped_has(t)
+                and not any(scoped_has(a) for a in alternatives.get(t, ())))
+        )
     ]
 
 
@@ -135,7 +143,7 @@ _NEVER_ASKED = frozenset("一共 总共 累计 目前 已经 达到 进行 开�
 
 def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]], node_count: int, tokenize=tokenize,
                    corpus_has=None, named: Sequence[tuple[str, ...]] = (), keep_generic: bool = False,
-                   spelled_out=None) -> Terms:
+                   spelled_out=None, scoped_has=None) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains.
 
     `frequencies(words)` gives how many indexed passages hold each word (its rarity). `named`: the
@@ -171,7 +179,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         pieces = list(frequencies([p for p in tokenize(word) if p != word]).values())
         doc_freq[word] = max([doc_freq.get(word, 0), min(pieces, default=0)] + [doc_freq.get(a, 0) for a in alternatives.get(word, ())])
     weights = {}
-    unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has)
+    unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has, scoped_has)
     if spelled_out is not None and corpus_has is not None:
         # Two characters no notice writes together that name a thing: a short form of the notices'
         # words (社零 → 社会消费品零售总额, 化债 → 化解…债务), matched by them; or, when no notice
@@ -210,7 +218,8 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         return question_terms(query, frequencies, node_count, tokenize, corpus_has, named, keep_generic=True)
     def missing() -> list[str]:
         original = {t.lower(): t for t in re.findall(r"[A-Za-z][A-Za-z0-9]*", query)}
-        return [original.get(t, _as_said(t, query)) for t in unused if corpus_has is None or not corpus_has(t)]
+        held = scoped_has or corpus_has
+        return [original.get(t, _as_said(t, query)) for t in unused if held is None or not held(t)]
     # Bigrams of what the question is about: not of its question words or answer-type words.
     about = _DESCRIPTOR.sub("", normalize(" ".join([query, *own])))
     about = re.sub(r"多少|什么|哪些|哪个|哪里|哪天|是否|怎么|如何|为什么|请问", " ", about)

@@ -226,3 +226,17 @@ def test_a_thing_named_in_other_words_is_said_by_the_sentence_it_is_the_subject_
     bot = Assistant(home=tmp_path / "home")
     bot.ingest(path)
     assert bot.ask("苇塘县养老院床位一共有多少张?").text.startswith("3160张")
+
+
+def test_a_metric_another_notice_names_but_the_asked_one_never_writes_is_not_stated(tmp_path):
+    # 城镇化率 is a word of the store (苇塘's bulletin) but not of 荻川's: 城镇调查失业率 is no answer
+    bot = Assistant(home=tmp_path / "home")
+    texts = {"苇塘": "年末常住人口城镇化率61.5%。全年城镇调查失业率控制在5.1%以内。",
+             "荻川": "全年城镇新增就业5180人,城镇调查失业率控制在5.3%以内。"}
+    for place, body in texts.items():
+        path = tmp_path / f"{place}.txt"
+        path.write_text(f"{place}县2024年国民经济和社会发展统计公报\n\n一、综合\n{body}\n", encoding="utf-8")
+        bot.ingest(path)
+    answer = bot.ask("荻川城镇化率多少")
+    assert not answer.found and "城镇化率" in answer.text.split("\n\n")[0], answer.text
+    assert bot.ask("苇塘城镇化率多少").text.startswith("61.5%")
