@@ -91,3 +91,10 @@ def test_an_english_counts_verb_is_its_predicate_in_the_glossarys_words():
     terms = question_terms("", lambda words: {w: 1 for w in words}, 10)
     fit = {f.text: local_fit(terms, text, f, figures, analyse(question)) for f in figures}
     assert fit["306件"] > fit["148件"]
+
+
+def test_a_whole_years_figure_is_not_a_quarters():
+    from assistant.lexicon import other_side
+
+    assert other_side("一季度社零多少", "全年社会消费品零售总额")
+    assert not other_side("全年社零多少", "全年社会消费品零售总额")
