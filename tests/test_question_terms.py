@@ -152,3 +152,12 @@ def test_asking_for_a_percentage_in_words_is_no_word_of_the_question():
     # "涨了百分之几": 百分 would match 个百分点 of another figure
     assert not any("百分" in word for word in _terms("规上工业产值涨了百分之几").weights)
     assert not any("百分" in word for word in _terms("完成率是百分之多少").weights)
+
+
+def test_a_place_taken_out_of_a_question_leaves_its_organ_a_word():
+    from assistant.answering import _without
+
+    # "澄川县委说…" less the place is "县委说…", not the fragment "委说…"
+    assert _without("澄川县委说剩下那些问题啥时候改完", ("澄川县",)).startswith("县委说")
+    assert _without("溪川区委组织部牵头", ("溪川区", "溪川")).startswith("区委组织部")
+    assert _without("高明拨了多少", ("高明",)) == "拨了多少"
