@@ -98,3 +98,11 @@ def test_a_whole_years_figure_is_not_a_quarters():
 
     assert other_side("一季度社零多少", "全年社会消费品零售总额")
     assert not other_side("全年社零多少", "全年社会消费品零售总额")
+
+
+def test_more_contrasts_of_the_genre():
+    from assistant.lexicon import other_side
+
+    assert other_side("2023年全年粮食总产量多少万吨", "夏粮总产量")
+    assert other_side("城镇调查失业率是多少", "城镇登记失业率")
+    assert other_side("乡镇层面出台了多少项制度", "县委县政府层面新出台和修订制度文件")

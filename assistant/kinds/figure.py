@@ -225,7 +225,8 @@ def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sent
     """Whether a figure is of another side of a set the question names one side of
     (data/contrasts.tsv): by its own words, or, for a whole, by the parts the notice breaks it
     into, none of them the side asked."""
-    asked = evidence.question.text
+    # a follow-up's side is the one it names itself (那农村的呢), not one its topic carried in
+    asked = evidence.resolved.focus if evidence.resolved.is_followup else evidence.question.text
     said = own_words(sentence.text, figure) + (f" {fact.governor}" if fact is not None else "")
     if other_side(asked, said):
         return True
