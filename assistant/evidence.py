@@ -117,6 +117,13 @@ def _as_said(word: str, query: str) -> str:
     return "".join(out) or word
 
 
+def _cut_across(word: str, query: str, corpus_has) -> bool:
+    """Whether an unknown word is the tokenizer's cut across a known word ("农业农村局最后" cut as
+    …/局最后): the characters before it and its first one are written so in the notices."""
+    at = query.find(word)
+    return corpus_has is not None and at > 0 and len(word) > 2 and corpus_has(query[max(0, at - 3) : at + 1])
+
+
 def asks_only(word: str, synonyms: tuple[str, ...] = ()) -> bool:
     """Whether a word, or any word of its synonym group, is one people ask with (金额, 数量) or
     one every notice of the genre uses (整改): it names no particular thing."""
@@ -195,7 +202,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
                 doc_freq[t] = max(frequencies(list(longer)).values(), default=0)
             else:
                 unused.append(t)
-    fillers = {t for t in unused if not names_a_thing(t)}
+    fillers = {t for t in unused if not names_a_thing(t) or _cut_across(t, query, corpus_has)}
     unused = [t for t in unused if t not in fillers]
     # Two unknown characters that name nothing (多算, 挑出, 能办, a cut like 组给) are how people
     # say it, or a tokenizer's fragment: no sentence holds them, so at full weight they would only

@@ -98,7 +98,8 @@ def clean(raw: str) -> str:
 
 def _count_ask() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in words("measure_words"))
-    return re.compile(rf"(?:多少|(?<!哪)几)(?P<unit>{units})")
+    # "多少万只", "几千人": the order said before the measure word
+    return re.compile(rf"(?:多少|(?<!哪)几)(?:万|千|百)?(?P<unit>{units})")
 
 
 _COUNT_ASK = _count_ask()
@@ -133,8 +134,8 @@ def analyse(text: str) -> Question:
     unit = count.group("unit") if count and count.group("unit") != "年" else ""
     if english and not unit:
         unit = _english_unit(text)
-    if unit == "个" and text[count.end() : count.end() + 1] in ("亿", "万"):
-        unit = ""  # "多少个亿": an amount of money, not a count
+    if unit == "个" and text[count.end() : count.end() + 1] in ("亿", "万") and not _THRESHOLD.match(text, count.end() + 1):
+        unit = ""  # "多少个亿": an amount of money, not a count ("几个亿元以上项目" counts projects)
     if unit == "个" and text[count.end() : count.end() + 1] == "点":
         unit = ""  # "降了几个点": percentage points, not a count of things
     if unit == "个" and text[count.end() : count.end() + 1] == "人":
@@ -191,7 +192,9 @@ def _english_counted(text: str) -> str:
 _QUALIFIED = re.compile(r"(?P<words>[\u4e00-\u9fff]{5,10}?)(?:了|过)?(?:一共|共|总共|累计)?(?:有|是|达|为)?(?:多少|几)")
 
 
-_MAGNITUDE = re.compile(r"(?:多少|几)个?(?P<m>千万|百万|万|亿)")
+# (not a threshold: "几个亿元以上项目" counts projects)
+_THRESHOLD = re.compile(r"元?(?:以上|以下|级|规模)")
+_MAGNITUDE = re.compile(r"(?:多少|几)个?(?P<m>千万|百万|万|亿)(?!元?(?:以上|以下|级|规模))")
 _MAGNITUDES = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 
 

@@ -304,3 +304,10 @@ def test_from_last_years_level_holds_for_the_year_before():
     before, after = fact(got, "60.7%"), fact(got, "61.5%")
     assert (before.role, before.time, after.role, after.time) == ("from", "2023", "to", "2024")
 
+
+
+def test_a_table_row_in_a_measure_word_of_its_unit_column():
+    got = extract_facts("表1 2024年主要产品产量\n| 产品名称 | 单位 | 2024年 | 比上年增长(%) |\n|---|---|---|---|\n| 锂离子电池 | 万只 | 3417 | 26.3 |\n",
+                        notice_date="2025")
+    cell = fact(got, "3417")
+    assert (cell.unit, cell.value, cell.kind) == ("万只", pytest.approx(3417e4), FactKind.COUNT)

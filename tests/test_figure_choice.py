@@ -106,3 +106,11 @@ def test_more_contrasts_of_the_genre():
     assert other_side("2023年全年粮食总产量多少万吨", "夏粮总产量")
     assert other_side("城镇调查失业率是多少", "城镇登记失业率")
     assert other_side("乡镇层面出台了多少项制度", "县委县政府层面新出台和修订制度文件")
+
+
+def test_an_order_said_as_a_threshold_or_before_a_measure_word():
+    q = analyse("今年新签了几个亿元以上项目?")
+    assert (q.unit, q.magnitude) == ("个", 0.0)  # it counts projects of that size
+    assert analyse("化债化了多少个亿").unit == ""  # an amount of money
+    q = analyse("锂电池去年产了多少万只?")
+    assert (q.unit, q.magnitude) == ("只", 1e4)

@@ -161,3 +161,11 @@ def test_a_place_taken_out_of_a_question_leaves_its_organ_a_word():
     assert _without("澄川县委说剩下那些问题啥时候改完", ("澄川县",)).startswith("县委说")
     assert _without("溪川区委组织部牵头", ("溪川区", "溪川")).startswith("区委组织部")
     assert _without("高明拨了多少", ("高明",)) == "拨了多少"
+
+
+def test_an_unknown_word_cut_across_a_known_one_is_a_filler():
+    # "农业农村局最后…" cut as …/局最后: 局 ends 农业农村局, a word the notices write
+    rarity = lambda words: {w: 0 if w == "局最后" else 3 for w in words}  # noqa: E731
+    terms = question_terms("梧岩农业农村局最后追回多少", rarity, 10, tokenize=lambda q: ["梧岩", "农业农村", "局最后", "追回"],
+                           corpus_has=lambda word: word in "梧岩县农业农村局追回补贴资金")
+    assert "局最后" not in terms.missing() and terms.weights["局最后"] < terms.weights["追回"]

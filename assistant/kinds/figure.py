@@ -88,10 +88,10 @@ class FigureKind:
             for figure in figures:
                 if not self._may_answer(question, figure, figures, excluded):
                     continue
+                fact = by_figure.get(id(figure))
                 measure = self._measure_fit(question, figure, ss.sentence.text)
                 if measure is None:
                     continue
-                fact = by_figure.get(id(figure))
                 # an enumeration's later item is named by its own governor (农村居民… of 城乡…分别…
                 # A和B), unless it is the same thing's other measure (闲置土地23宗、1186亩)
                 before = [f for f in facts if f.end <= fact.start] if fact is not None else []
@@ -208,7 +208,8 @@ class FigureKind:
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
         if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
             return False
-        if question.magnitude and figure.value is not None and figure.value < question.magnitude * MAGNITUDE_SLACK:
+        if (question.magnitude and figure.value is not None and figure.value < question.magnitude * MAGNITUDE_SLACK
+                and figure.kind != "number"):  # a table's bare 3417 takes its order from its header (万只)
             return False  # "常住人口有多少万": 每千人2.52人 is no figure of that order
         if figure.value == 1 and not figure.text[0].isdigit():
             return False  # 一张表, 一盘棋, 一个项目: idioms, not answers
