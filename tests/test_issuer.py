@@ -8,7 +8,7 @@ import pytest
 from assistant import Assistant
 
 NOTICES = {
-    "weitang-xunshi.txt": "中共苇塘县委关于巡视整改进展情况的通报\n\n一、加强组织领导\n县委常委会会议先后5次专题研究整改工作。\n欢迎监督。联系方式:电话0000-12388;电子邮箱wtxs@weitang.example。\n\n"
+    "weitang-xunshi.txt": "中共苇塘县委关于巡视整改进展情况的通报\n\n一、加强组织领导\n巡视反馈会后,县委成立由县委书记任组长、县长任副组长的巡视整改工作领导小组。县委常委会会议先后5次专题研究整改工作。\n欢迎监督。联系方式:电话0000-12388;电子邮箱wtxs@weitang.example。\n\n"
                           "中共苇塘县委\n2023年10月18日\n",
     "dichuan-baogao.txt": "荻川市人民政府工作报告\n\n——二〇二四年一月九日在荻川市第三届人民代表大会第二次会议上\n\n荻川市市长  林知远\n\n"
                           "各位代表:\n一、过去一年的工作\n全市完成固定资产投资50亿元。\n",
@@ -59,3 +59,10 @@ def test_when_a_notice_came_out_is_its_signing_date_even_one_of_the_month_only(b
 
 def test_an_english_question_for_the_e_mail_address_gets_it(bot):
     assert bot.ask("Which e-mail address takes feedback on the Weitang rectification?").text.startswith("wtxs@weitang.example")
+
+
+def test_a_leader_the_notice_names_by_office_only_is_answered_with_the_office(bot):
+    answer = bot.ask("苇塘县巡视整改工作领导小组组长是谁?")
+    assert answer.found and answer.text.startswith("县委书记"), answer.text
+    # the office heads another body than the one asked: no answer from it
+    assert not bot.ask("省委第四巡视组的组长是谁?").found

@@ -32,4 +32,16 @@ class PersonKind:
             ]
             if names:
                 return Draft(f"{names[0]}\n\n{evidence.quote(ss.sentence)}", True, [cite(ss.sentence)])
-        return evidence.abstain("通报中没有写明此人的姓名")
+        # "组长是谁": a notice often names the office, not the person (由区委书记任组长)
+        asked = _ROLE.search(evidence.question.text)
+        for ss in evidence.scored[:5] if asked else ():
+            if not evidence.answers(ss):
+                continue
+            held = re.search(rf"由(?P<office>[\u4e00-\u9fff]{{2,8}}?)(?:任|担任|兼任){asked.group()}", ss.sentence.text)
+            # …of the body the question names, every word of it (巡视整改领导小组, not 第三巡察组)
+            body = evidence.question.text[: asked.start()]
+            if held and all(w in ss.sentence.text for w in evidence.terms_for(body).weights if len(w) > 1):
+                office = held.group("office")
+                note = evidence.say("(通报写的是职务,没有写姓名)", "(the notice names the office, not the person)")
+                return Draft(f"{office}{note}\n\n{evidence.quote(ss.sentence)}", True, [cite(ss.sentence)], [office])
+        return evidence.abstain(evidence.say("通报中没有写明此人的姓名", "The notice does not name this person"))
