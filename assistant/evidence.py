@@ -166,6 +166,13 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     # index's segmenter; it is a word of the question all the same, matched by its synonyms.
     lexicon_words = [w.lower() for w in synonyms_in(query) if len(w) > 1]
     cut += [w for w in lexicon_words if not any(t.lower() in w or w in t.lower() for t in cut)]
+    if corpus_has is not None:
+        # A rate the notices write as one word (整改率) the segmenter may cut across (整改/率到):
+        # the question's "…率" that a notice writes is a word of it.
+        for metric in dict.fromkeys(_METRIC.findall(query)):
+            held = next((metric[i:] for i in range(len(metric) - 2) if corpus_has(metric[i:])), "")
+            if held and held not in cut:
+                cut.append(held)
     own: dict[str, list[str]] = {}
     for words in named:
         own.setdefault(words[0].lower(), []).extend(w.lower() for w in words[1:])
@@ -303,6 +310,7 @@ _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[-—至到~])")
 
 
 CLAUSE_SHARE = 0.9
+_METRIC = re.compile(r"[\u4e00-\u9fff]{2,5}?率(?!率)")
 
 
 def score_sentences(sentences: list[Sentence], terms: Terms, question: Question, year_penalty: float = 0.6,

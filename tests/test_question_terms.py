@@ -169,3 +169,11 @@ def test_an_unknown_word_cut_across_a_known_one_is_a_filler():
     terms = question_terms("梧岩农业农村局最后追回多少", rarity, 10, tokenize=lambda q: ["梧岩", "农业农村", "局最后", "追回"],
                            corpus_has=lambda word: word in "梧岩县农业农村局追回补贴资金")
     assert "局最后" not in terms.missing() and terms.weights["局最后"] < terms.weights["追回"]
+
+
+def test_a_rate_the_segmenter_cuts_across_is_a_word_of_the_question():
+    # "整改率到多少" cut as 整改/率到: 整改率, which a notice writes, is what is asked
+    cut = lambda q: ["东浦区", "审计", "问题", "整改", "率到", "多少"]  # noqa: E731
+    terms = question_terms("东浦区审计问题整改率到多少了", lambda words: {w: 2 for w in words}, 10, tokenize=cut,
+                           corpus_has=lambda word: word in "截至目前,86个问题已整改到位79个,整改率91.9%")
+    assert "整改率" in terms.weights
