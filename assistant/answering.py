@@ -46,8 +46,8 @@ class Answerer:
         self._sections: dict[tuple[str, str], list[Section]] = {}
         self._facts: dict[tuple[str, str], tuple[list[int], list]] = {}
         self.llm = LLMAnswerer(settings.llm, self.store) if settings.llm.enabled else None
-        self._corpus: tuple[str, str] = ("", "")
-        self._texts: tuple[str, dict[str, str]] = ("", {})  # each notice's text, for the store's stamp
+        # (store stamp, every notice's text joined, each notice's text), normalised and lower-case
+        self._corpus: tuple[str, str, dict[str, str]] = ("", "", {})
 
     @property
     def name(self) -> str:
@@ -208,32 +208,30 @@ class Answerer:
             ss.score += reader.meaning_weight * closeness
         return sorted(scored, key=lambda ss: ss.score, reverse=True)
 
-    def _corpus_has(self, word: str) -> bool:
-        """Whether any ingested notice contains `word` (to tell "not in the notices" from "not found")."""
+    def _texts_now(self) -> tuple[str, dict[str, str]]:
+        """Every stored notice's text, joined and by notice: read once per generation of the store."""
         stamp = self.store.keyword_index().stamp
         if self._corpus[0] != stamp:
-            texts = [self.store.notice_text(r.doc_id) for r in self.store.documents()]
-            self._corpus = (stamp, normalize("\n".join(texts)).lower())
-        return word in self._corpus[1]
+            texts = {r.doc_id: normalize(self.store.notice_text(r.doc_id) or "").lower() for r in self.store.documents()}
+            self._corpus = (stamp, "\n".join(texts.values()), texts)
+        return self._corpus[1], self._corpus[2]
+
+    def _corpus_has(self, word: str) -> bool:
+        """Whether any ingested notice contains `word` (to tell "not in the notices" from "not found")."""
+        return word in self._texts_now()[0]
 
     def _scoped(self, doc_ids: frozenset[str] | None):
         """Whether the notices a question is asked of (all of them for None) write a word."""
         if doc_ids is None:
             return self._corpus_has
-        self._corpus_has("")
-        if self._texts[0] != self._corpus[0]:
-            self._texts = (self._corpus[0], {})
-        texts = self._texts[1]
-        for doc_id in doc_ids - texts.keys():
-            texts[doc_id] = normalize(self.store.notice_text(doc_id) or "").lower()
-        return lambda word: any(word in texts[d] for d in doc_ids)
+        texts = self._texts_now()[1]
+        return lambda word: any(word in texts.get(d, "") for d in doc_ids)
 
     def _spelled_out(self, short: str) -> tuple[str, ...]:
         """The notices' words a two-character short form may stand for: its characters in order,
         a few apart, within one run of Han characters (社零 → 社会消费品零), commonest first."""
-        self._corpus_has("")
         gap = self.settings.reader.short_form_gap
-        found = Counter(re.findall(f"{re.escape(short[0])}[\u4e00-\u9fff]{{1,{gap}}}?{re.escape(short[1])}", self._corpus[1]))
+        found = Counter(re.findall(f"{re.escape(short[0])}[\u4e00-\u9fff]{{1,{gap}}}?{re.escape(short[1])}", self._texts_now()[0]))
         return tuple(w for w, _ in found.most_common(3))
 
     # -- sections ----------------------------------------------------------------
@@ -310,9 +308,6 @@ def _analyse(resolved: Resolved, original: str) -> Question:
         unit=focus.unit if has_own_subject(resolved.focus) else asked.unit,
         given_figures=focus.given_figures, given_values=focus.given_values, counted=focus.counted or asked.counted,
     )
-
-
-# What an English question says it does not mean: "not urban", "rather than the plan".
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:

@@ -194,7 +194,7 @@ _QUALIFIED = re.compile(r"(?P<words>[\u4e00-\u9fff]{5,10}?)(?:了|过)?(?:一共
 
 # (not a threshold: "几个亿元以上项目" counts projects)
 _THRESHOLD = re.compile(r"元?(?:以上|以下|级|规模)")
-_MAGNITUDE = re.compile(r"(?:多少|几)个?(?P<m>千万|百万|万|亿)(?!元?(?:以上|以下|级|规模))")
+_MAGNITUDE = re.compile(rf"(?:多少|几)个?(?P<m>千万|百万|万|亿)(?!{_THRESHOLD.pattern})")
 _MAGNITUDES = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 
 

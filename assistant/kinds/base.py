@@ -99,6 +99,13 @@ class Evidence:
         questions), on the scale of word coverage."""
         return ss.meaning * self.settings.meaning_support
 
+    def whole_of(self, fact: Fact, doc_id: str) -> Fact | None:
+        """The whole a 其中 part is broken out of (`Fact.part_of`), or None for a fact that is none."""
+        if fact.part_of is None:
+            return None
+        facts = self.shelf.facts(doc_id)
+        return facts[fact.part_of] if 0 <= fact.part_of < len(facts) else None
+
     def facts_in(self, sentence: Sentence) -> list[Fact]:
         """The facts of the notice that lie in `sentence`, in order."""
         return self.shelf.facts_between(sentence.doc_id, sentence.start, sentence.end)

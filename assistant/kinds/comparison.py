@@ -126,12 +126,9 @@ def _part_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     for ss in evidence.scored[:6]:
         if not evidence.answers(ss):
             continue
-        facts = evidence.shelf.facts(ss.sentence.doc_id)
         for part in _facts_in(evidence, ss):
-            if part.part_of is None or not 0 <= part.part_of < len(facts):
-                continue
-            whole = facts[part.part_of]
-            if whole.unit != part.unit:
+            whole = evidence.whole_of(part, ss.sentence.doc_id)
+            if whole is None or whole.unit != part.unit:
                 continue
             fit = _fit(evidence, evidence.focus_terms, part) + _fit(evidence, evidence.focus_terms, whole) + ss.score
             if best is None or fit > best[0]:

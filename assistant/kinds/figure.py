@@ -231,23 +231,18 @@ def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sent
     said = own_words(sentence.text, figure) + (f" {fact.governor}" if fact is not None else "")
     if other_side(asked, said):
         return True
-    if fact is None or not any(f.part_of is not None for f in facts):
+    if fact is None:
         return False
-    notice = evidence.shelf.facts(sentence.doc_id)
-    at = next((i for i, f in enumerate(notice) if f is fact), None)
-    parts = " ".join(f.governor for f in facts if at is not None and f.part_of == at)
+    parts = " ".join(f.governor for f in facts if evidence.whole_of(f, sentence.doc_id) is fact)
     return bool(parts) and other_side(asked, parts)
 
 
 def unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
     """Whether a fact is a part broken out of a whole (其中…) by words the question does not say:
     "重点项目投了多少" asks the whole, not 其中省市重点项目's figure."""
-    if fact.part_of is None:
+    whole = evidence.whole_of(fact, sentence.doc_id)
+    if whole is None:
         return False
-    facts = evidence.shelf.facts(sentence.doc_id)
-    if not 0 <= fact.part_of < len(facts):
-        return False
-    whole = facts[fact.part_of]
     # the whole is said with its governor and, in its own sentence, every word before it
     said_of_whole = whole.governor + (sentence.text[: whole.end - sentence.start] if sentence.start <= whole.start else "")
     # (a word the whole says in other words is not the part's own: 城市低保 of 最低生活保障 sets 城市 apart)
