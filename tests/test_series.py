@@ -30,6 +30,16 @@ ROUNDS = {
 }
 
 
+def _bot_with(tmp_path, notices: dict[str, str]) -> Assistant:
+    """A store of its own holding these invented notices (file name → text)."""
+    bot = Assistant(home=tmp_path / "home")
+    for name, text in notices.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        bot.ingest(path)
+    return bot
+
+
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
     folder = tmp_path_factory.mktemp("series")
@@ -111,11 +121,8 @@ def test_a_place_typed_with_a_homophone_is_read_as_the_known_one_and_says_so(bot
 
 def test_a_whole_less_the_part_it_breaks_out_is_their_difference_with_both_quoted(tmp_path):
     # "不算…还有多少": the notice gives the whole and its 其中 part, not what is left of it
-    path = tmp_path / "weitang-leads.txt"
-    path.write_text("中共苇塘县委关于巡视整改进展情况的通报\n\n一、严肃执纪问责\n巡视反馈以来,全县纪检监察机关共受理问题线索146件,"
-                    "其中巡视移交的22件问题线索已全部办结;立案57件。\n\n中共苇塘县委\n2023年10月18日\n", encoding="utf-8")
-    bot = Assistant(home=tmp_path / "home")
-    bot.ingest(path)
+    bot = _bot_with(tmp_path, {"weitang-leads": "中共苇塘县委关于巡视整改进展情况的通报\n\n一、严肃执纪问责\n巡视反馈以来,全县纪检监察机关共受理问题线索146件,"
+                    "其中巡视移交的22件问题线索已全部办结;立案57件。\n\n中共苇塘县委\n2023年10月18日\n"})
     answer = bot.ask("苇塘县受理的问题线索,除去巡视移交的,还有多少件?")
     assert answer.found, answer.text
     assert "146 − 22 = 124件" in answer.text.split("\n\n")[0], answer.text
@@ -125,11 +132,8 @@ def test_a_whole_less_the_part_it_breaks_out_is_their_difference_with_both_quote
 
 def test_a_part_broken_out_of_a_whole_answers_only_a_question_that_names_it(tmp_path):
     # 其中9个省市重点项目…18.37亿元 is a part named by 省市: "重点项目投了多少" asks the whole
-    path = tmp_path / "weitang-projects.txt"
-    path.write_text("中共苇塘县委关于巡视整改进展情况的通报\n\n一、推动经济发展\n全年全县86个重点项目计划投资40.2亿元,实际完成投资43.65亿元,"
-                    "完成年度计划的108.6%,其中9个省市重点项目完成投资18.37亿元。\n\n中共苇塘县委\n2023年10月18日\n", encoding="utf-8")
-    bot = Assistant(home=tmp_path / "home")
-    bot.ingest(path)
+    bot = _bot_with(tmp_path, {"weitang-projects": "中共苇塘县委关于巡视整改进展情况的通报\n\n一、推动经济发展\n全年全县86个重点项目计划投资40.2亿元,实际完成投资43.65亿元,"
+                    "完成年度计划的108.6%,其中9个省市重点项目完成投资18.37亿元。\n\n中共苇塘县委\n2023年10月18日\n"})
     assert bot.ask("苇塘县重点项目实际投了多少钱?").text.startswith("43.65亿元")
     assert bot.ask("How much did Weitang's key projects actually invest?").text.startswith("43.65亿元")
     assert bot.ask("苇塘县省市重点项目完成投资多少?").text.startswith("18.37亿元")
@@ -141,46 +145,35 @@ def test_a_part_broken_out_of_a_whole_answers_only_a_question_that_names_it(tmp_
 def test_a_comparison_whose_metric_is_said_after_the_second_thing_compares_that_metric(tmp_path):
     # "城里人比农村人人均收入多多少": the metric follows B; A names only its thing. Neither
     # sentence holds the whole question's words, each figure is named by its own part's.
-    path = tmp_path / "weitang-bulletin.txt"
-    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、人民生活\n全年全体居民人均可支配收入35120元,比上年增长5.8%。"
+    bot = _bot_with(tmp_path, {"weitang-bulletin": "苇塘县2024年国民经济和社会发展统计公报\n\n七、人民生活\n全年全体居民人均可支配收入35120元,比上年增长5.8%。"
                     "按常住地分,城镇居民人均可支配收入46230元,增长4.9%;农村居民人均可支配收入21870元,增长6.4%。"
-                    "全体居民人均消费支出23110元,增长5.2%,其中城镇居民、农村居民人均消费支出分别增长4.1%、7.3%。\n", encoding="utf-8")
-    bot = Assistant(home=tmp_path / "home")
-    bot.ingest(path)
+                    "全体居民人均消费支出23110元,增长5.2%,其中城镇居民、农村居民人均消费支出分别增长4.1%、7.3%。\n"})
     lead = bot.ask("苇塘县城里人比农村人人均收入多多少?").text.split("\n\n")[0]
     assert "46230 − 21870 = 24360元" in lead, lead
 
 
 def test_a_part_named_in_the_wholes_other_words_still_needs_its_own_asked(tmp_path):
     # 低保 is the lexicon's word for 最低生活保障: 城市低保 is set apart by 城市, which 吃低保的 does not say
-    path = tmp_path / "weitang-welfare.txt"
-    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n全年共有一万零二百人享受城乡居民最低生活保障,"
-                    "其中城市低保1800人、农村低保8400人。\n", encoding="utf-8")
-    bot = Assistant(home=tmp_path / "home")
-    bot.ingest(path)
+    bot = _bot_with(tmp_path, {"weitang-welfare": "苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n全年共有一万零二百人享受城乡居民最低生活保障,"
+                    "其中城市低保1800人、农村低保8400人。\n"})
     assert bot.ask("苇塘县吃低保的一共多少人?").text.startswith("一万零二百人")
     assert bot.ask("苇塘县农村低保有多少人?").text.startswith("8400人")
 
 
 def test_two_places_asked_side_by_side_get_each_notices_figure_not_a_pair_of_one_sentence(tmp_path):
-    bot = Assistant(home=tmp_path / "home")
-    for place, people, before, after in (("苇塘", "16.41", "56.6", "57.7"), ("荻川", "71.21", "63.1", "63.7")):
-        path = tmp_path / f"{place}.txt"
-        path.write_text(f"{place}县2024年国民经济和社会发展统计公报\n\n一、综合\n年末全县常住人口{people}万人,其中城镇常住人口9.47万人,"
-                        f"常住人口城镇化率由上年末的{before}%提高到{after}%。\n", encoding="utf-8")
-        bot.ingest(path)
+    bot = _bot_with(tmp_path, {
+        place: f"{place}县2024年国民经济和社会发展统计公报\n\n一、综合\n年末全县常住人口{people}万人,其中城镇常住人口9.47万人,"
+               f"常住人口城镇化率由上年末的{before}%提高到{after}%。\n"
+        for place, people, before, after in (("苇塘", "16.41", "56.6", "57.7"), ("荻川", "71.21", "63.1", "63.7"))})
     text = bot.ask("苇塘和荻川年末常住人口各多少?").text
     assert "16.41万人" in text and "71.21万人" in text, text
     assert "个百分点" not in text.split("\n\n")[0], text
 
 
 def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(tmp_path):
-    path = tmp_path / "weitang-spending.txt"
-    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、人民生活\n全体居民人均消费支出21640元,增长6.1%,其中城镇居民、"
+    bot = _bot_with(tmp_path, {"weitang-spending": "苇塘县2024年国民经济和社会发展统计公报\n\n七、人民生活\n全体居民人均消费支出21640元,增长6.1%,其中城镇居民、"
                     "农村居民人均消费支出分别增长5.2%、7.9%。农村居民人均可支配收入20310元,增长6.6%。"
-                    "春季学期新增公办学位2600个,其中小学学位1500个、初中学位1100个。\n", encoding="utf-8")
-    bot = Assistant(home=tmp_path / "home")
-    bot.ingest(path)
+                    "春季学期新增公办学位2600个,其中小学学位1500个、初中学位1100个。\n"})
     rural = bot.ask("苇塘县农村居民人均消费支出是多少元?")
     assert not rural.found and "21640" in rural.text and not rural.text.startswith("20310"), rural.text
     assert bot.ask("苇塘县全体居民人均消费支出是多少元?").text.startswith("21640元")
@@ -193,12 +186,10 @@ def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(t
 
 def test_an_english_question_may_write_a_place_in_any_reading_of_its_characters(tmp_path):
     # 苕 reads shao and tiao: "Tiaoling" is 苕岭县, though pypinyin's first reading says shaoling
-    bot = Assistant(home=tmp_path / "home")
-    for place, problems in (("苕岭", 41), ("苇塘", 29)):
-        path = tmp_path / f"{place}.txt"
-        path.write_text(f"中共鸣川市{place}县委关于巡视整改进展情况的通报\n\n二、整改落实情况\n截至目前,{problems}个具体问题已完成整改{problems - 2}个。"
-                        f"\n\n中共鸣川市{place}县委\n2023年10月18日\n", encoding="utf-8")
-        bot.ingest(path)
+    bot = _bot_with(tmp_path, {
+        place: f"中共鸣川市{place}县委关于巡视整改进展情况的通报\n\n二、整改落实情况\n截至目前,{problems}个具体问题已完成整改{problems - 2}个。"
+               f"\n\n中共鸣川市{place}县委\n2023年10月18日\n"
+        for place, problems in (("苕岭", 41), ("苇塘", 29))})
     answer = bot.ask("How many problems has Tiaoling county fixed so far?")
     assert answer.text.startswith("39个") and answer.citations[0].doc_id.startswith("苕岭"), answer.text
 
@@ -224,22 +215,15 @@ def test_a_comparison_asked_in_a_unit_compares_figures_in_that_unit():
 
 def test_a_thing_named_in_other_words_is_said_by_the_sentence_it_is_the_subject_of(tmp_path):
     # 养老院 is the lexicon's 养老机构: "养老院床位" is the 床位 of the sentence about 养老机构
-    path = tmp_path / "weitang-care.txt"
-    path.write_text("苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n年末全县共有各类养老机构29个,床位3160张。\n\n八、其他\n持续推进社区养老床位建设。\n", encoding="utf-8")
-    bot = Assistant(home=tmp_path / "home")
-    bot.ingest(path)
+    bot = _bot_with(tmp_path, {"weitang-care": "苇塘县2024年国民经济和社会发展统计公报\n\n七、社会保障\n年末全县共有各类养老机构29个,床位3160张。\n\n八、其他\n持续推进社区养老床位建设。\n"})
     assert bot.ask("苇塘县养老院床位一共有多少张?").text.startswith("3160张")
 
 
 def test_a_metric_another_notice_names_but_the_asked_one_never_writes_is_not_stated(tmp_path):
     # 城镇化率 is a word of the store (苇塘's bulletin) but not of 荻川's: 城镇调查失业率 is no answer
-    bot = Assistant(home=tmp_path / "home")
     texts = {"苇塘": "年末常住人口城镇化率61.5%。全年城镇调查失业率控制在5.1%以内。",
              "荻川": "全年城镇新增就业5180人,城镇调查失业率控制在5.3%以内。"}
-    for place, body in texts.items():
-        path = tmp_path / f"{place}.txt"
-        path.write_text(f"{place}县2024年国民经济和社会发展统计公报\n\n一、综合\n{body}\n", encoding="utf-8")
-        bot.ingest(path)
+    bot = _bot_with(tmp_path, {place: f"{place}县2024年国民经济和社会发展统计公报\n\n一、综合\n{body}\n" for place, body in texts.items()})
     answer = bot.ask("荻川城镇化率多少")
     assert not answer.found and "城镇化率" in answer.text.split("\n\n")[0], answer.text
     assert bot.ask("苇塘城镇化率多少").text.startswith("61.5%")
