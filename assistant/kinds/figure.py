@@ -200,7 +200,7 @@ class FigureKind:
         if figure.kind == "number":
             return None
         if question.unit in _GENERIC_MEASURES:
-            return "other"  # "其中处级干部几个?": people count anyone in 个; the notice in 人
+            return "other"  # "其中科级干部几个?": people count anyone in 个; the notice in 人
         if not question.counted:
             return None
         return "asked" if _counts(question.counted, text, figure) else None
