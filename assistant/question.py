@@ -171,12 +171,17 @@ _ENGLISH_COUNTED = re.compile(
 
 
 # "how many … have been closed", "… were opened": the verb of an English count, in the glossary's words.
-_ENGLISH_VERB = re.compile(r"\b(?:have|has|had|were|was|are|is|got|get|did)\s+(?:been\s+|they\s+|it\s+)?(?P<verb>[a-z]+(?:\s+(?:up|out|back|over|off))?)\b", re.I)
+# The verb an English question asks of: after its auxiliary and, when the question inverts,
+# after its subject ("has Dongpu rectified", "did the county draw up", "were they given").
+_ENGLISH_VERB = re.compile(
+    r"\b(?:have|has|had|were|was|are|is|got|get|did|do|does)\s+"
+    r"(?:(?:been|they|it|we|you)\s+|(?:the|its|their)\s+[a-z-]+\s+|[A-Z][\w-]*\s+(?:(?:[Cc]ounty|[Dd]istrict|[Cc]ity)\s+)?)?"
+    r"(?P<verb>[a-z]+(?:\s+(?:up|out|back|over|off))?)\b")
 
 
 def _english_predicate(text: str) -> str:
     """The glossary's first Chinese word for the verb an English count asks of (closed → 办结)."""
-    found = _ENGLISH_VERB.search(text)
+    found = _ENGLISH_VERB.search(text) or _ENGLISH_VERB.search(text.lower())
     things = glossary_in(found.group("verb")) if found else []
     return things[-1].split()[0] if things else ""
 

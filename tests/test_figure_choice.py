@@ -85,6 +85,10 @@ def test_what_a_question_says_it_does_not_mean_is_no_role_it_asks():
 def test_an_english_counts_verb_is_its_predicate_in_the_glossarys_words():
     assert analyse("Of the petitions the inspectors handed over, how many have been closed so far?").predicate == "办结"
     assert analyse("How many cases were filed in Luwan?").predicate == "立案"
+    # The subject between the auxiliary and the verb of an inverted question is passed over.
+    assert analyse("How many findings has Qingshui District fixed so far?").predicate == "整改"
+    assert analyse("How many measures did the county draw up?").predicate == "制定"
+    assert analyse("How many cases did Mingyang file last year?").predicate == "立案"
     text = normalize("巡视交办的信访件312件已办结306件,化解信访积案148件;")
     question = "How many of the petition cases that the inspection team handed over have been closed?"
     figures = find_figures(text)
