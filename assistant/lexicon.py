@@ -183,6 +183,17 @@ def _asking() -> re.Pattern[str]:
     return re.compile(rf"{exact}|百分之(?:多少|几)(?:个点)?|(?:多少|几)(?:{measures})?|{fillers}")
 
 
+@lru_cache(maxsize=1)
+def _manner() -> re.Pattern[str]:
+    return re.compile("|".join(question_table("exact").get("patterns", ())))
+
+
+def without_manner(text: str) -> str:
+    """The text without what says how exact the answer must be ("要准数", "精确到小数点",
+    "别说超过N"), closed up: "投资精确到小数点是多少" asks of 投资."""
+    return _manner().sub("", text)
+
+
 def without_asking_words(text: str) -> str:
     """The text without its asking words ("几个", "多少家", "这次", "一共"): in "几个人", 个人 is no word."""
     return _asking().sub(" ", text)

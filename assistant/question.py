@@ -14,7 +14,7 @@ from enum import Enum
 
 from assistant.errors import QuestionError
 from assistant.figures import find_figures
-from assistant.lexicon import cues, glossary_in, question_table, words
+from assistant.lexicon import cues, glossary_in, question_table, without_manner, words
 
 MAX_QUESTION_CHARS = 2000
 # Control and format characters, and lone surrogates (which no encoder can write: the embedder would fail on them).
@@ -149,7 +149,7 @@ def analyse(text: str) -> Question:
         exact=cues("exact").found_in(text),
         counted=counted.group("noun") if counted else _english_counted(text) if english else "",
         measures=cues("list", "measures").found_in(text),
-        predicate=_english_predicate(text) if english else _predicate(text),
+        predicate=_english_predicate(text) if english else _predicate(without_manner(text)),
         qualifier=_qualifier(text),
         magnitude=_magnitude(text),
         given_figures=frozenset(f.key for f in given),

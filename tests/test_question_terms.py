@@ -177,3 +177,19 @@ def test_a_rate_the_segmenter_cuts_across_is_a_word_of_the_question():
     terms = question_terms("苇塘县巡视问题整改率到多少", lambda words: {w: 2 for w in words}, 10, tokenize=cut,
                            corpus_has=lambda word: word in "截至目前,86个问题已整改到位79个,整改率91.9%")
     assert "整改率" in terms.weights
+
+
+def test_a_rounded_figure_the_asker_quotes_asks_for_the_exact_one_and_is_no_word_of_it():
+    from assistant.question import analyse
+
+    for query in ("鹭洲去年外贸进出口总额多少?公报前面写的超过80亿,要准数", "全镇植树多少棵?别跟我说1.2万多那种",
+                  "新增就业岗位多少个?开头说突破五千个"):
+        question = analyse(query)
+        assert question.exact, query
+        weights = _terms(query).weights
+        assert not any(mark in word for word in weights for mark in ("超过", "突破", "说", "那种", "多那")), (query, weights)
+    # A threshold is what is asked, not a figure quoted: neither exact nor left out.
+    assert not analyse("投资超过5亿元的项目有几个?").exact
+    assert not analyse("报告说的三大产业是哪三个?").exact
+    # What is asked of is what stands before 多少 once the demand for exactness is left out.
+    assert analyse("造林面积精确到小数点后一位是多少?").predicate == "造林面积"
