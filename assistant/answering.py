@@ -86,7 +86,8 @@ class Answerer:
             scored, terms, focus_terms = self._score(question, resolved, query, retrieved, scope.doc_ids)
             evidence = Evidence(
                 question, resolved, scored, terms, focus_terms, shelf=self, settings=reader,
-                silence=lambda: silence(question, terms, scored[0] if scored else None),
+                silence=lambda: silence(question, terms, scored[0] if scored else None,
+                                        lambda doc_id: question.years_for(self.speaking_year(doc_id))),
                 terms_for=self._terms_for, several_notices=scope.several,
                 # (an English question's Chinese words are the glossary's, not the asker's: not required)
                 named=() if question.english else self._named_otherwise(query),
@@ -187,7 +188,8 @@ class Answerer:
         focus_terms = (question_terms(focus_query, frequencies, node_count, index.tokenize, named=focus_named)
                        if resolved.is_followup else terms)
         sentences = _sentences(retrieved)
-        scored = score_sentences(sentences, terms, question, self.settings.reader.unmatched_year_penalty, self._notice_year)
+        scored = score_sentences(sentences, terms, question, self.settings.reader.unmatched_year_penalty, self._notice_year,
+                                 lambda doc_id: question.years_for(self.speaking_year(doc_id)))
         if resolved.is_followup and resolved.previous_answer:
             scored = _continue_from(scored, resolved.previous_answer)
         if question.english and all(any(self._corpus_has(w.lower()) for w in thing) for thing in named_things(query)):
@@ -269,6 +271,12 @@ class Answerer:
         record = self.store.document(doc_id)
         return (record.year or (record.signed_on or record.published_on)[:4]) if record else ""
 
+    def speaking_year(self, doc_id: str) -> str:
+        """The year the notice speaks from, for a question's 今年/去年: its signature's or
+        publication's (a 2024 bulletin published in 2025 speaks from 2025), else its own."""
+        record = self.store.document(doc_id)
+        return ((record.signed_on or record.published_on)[:4] or record.year) if record else ""
+
     def placed(self, citation: Citation) -> Citation:
         """The citation with its notice's name and, for a PDF or scan, the page its quote starts on."""
         pages = self.store.pages(citation.doc_id) if citation.doc_id else []
@@ -304,7 +312,10 @@ def _analyse(resolved: Resolved, original: str) -> Question:
     return replace(
         # A follow-up that names its own thing asks in its own measure word ("发现的问题呢?" after
         # "多少次" asks for 起); one that only changes the place or year asks as before.
-        asked, text=resolved.question, years=focus.years or whole.years, english=english,
+        asked, text=resolved.question, english=english,
+        # "那今年呢?" after a question of last year: the follow-up's own year, named or relative, stands
+        years=focus.years if focus.years or focus.relative_years else whole.years,
+        relative_years=focus.relative_years if focus.years or focus.relative_years else whole.relative_years,
         unit=focus.unit if has_own_subject(resolved.focus) else asked.unit,
         given_figures=focus.given_figures, given_values=focus.given_values, counted=focus.counted or asked.counted,
     )

@@ -314,9 +314,14 @@ _METRIC = re.compile(r"[\u4e00-\u9fff]{2,5}?率(?!率)")
 
 
 def score_sentences(sentences: list[Sentence], terms: Terms, question: Question, year_penalty: float = 0.6,
-                    notice_year: Callable[[str], str] = lambda doc_id: "") -> list[ScoredSentence]:
+                    notice_year: Callable[[str], str] = lambda doc_id: "",
+                    asked_years: Callable[[str], tuple[str, ...]] | None = None) -> list[ScoredSentence]:
+    """`asked_years(doc_id)`: the years the question asks of that notice (its relative years read
+    against the notice's own); by default the years it names."""
+    years_of = asked_years or (lambda doc_id: question.years)
     scored = []
     for s in sentences:
+        years = years_of(s.doc_id)
         lexical = coverage(terms, s.text)
         if s.previous.endswith((";", "；")):
             # A clause after a semicolon shares its sentence's subject ("全县纪检监察机关共受理问题
@@ -324,9 +329,9 @@ def score_sentences(sentences: list[Sentence], terms: Terms, question: Question,
             lexical = max(lexical, CLAUSE_SHARE * coverage(terms, f"{s.previous}{s.text}"))
         context = coverage(terms, " ".join((*s.titles, s.previous, s.text)))
         prior = 0.08 / (1 + s.passage_rank)
-        held = sentence_years(s, notice_year(s.doc_id)) if question.years else set()
+        held = sentence_years(s, notice_year(s.doc_id)) if years else set()
         # A year the sentence names anywhere (a range, "2018至2020年") also counts as its own.
-        year_ok = all(y in held or y in s.text for y in question.years)
+        year_ok = all(y in held or y in s.text for y in years)
         score = 0.7 * lexical + 0.3 * context + prior
         if not year_ok:
             score *= year_penalty

@@ -59,7 +59,8 @@ class Question:
     text: str  # cleaned question as asked
     kind: AskKind = AskKind.PASSAGE
     unit: str = ""  # measure word a count must carry ("家", "个" …), "" if any
-    years: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()  # the years it names (2023, 二〇二三年, 23年)
+    relative_years: tuple[int, ...] = ()  # the years it says relative to the notice's (今年 0, 去年 -1)
     english: bool = False
     needs_day: bool = False  # a date question that a bare year does not answer
     exact: bool = False  # the exact figure is demanded ("要准数"): a rounded one does not answer
@@ -70,6 +71,13 @@ class Question:
     qualifier: str = ""  # the words before the predicate that narrow it ("制造业贷款余额" → 制造业)
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
     given_values: frozenset[float] = field(default_factory=frozenset)  # … written without their unit ("超过150亿")
+
+    def years_for(self, speaking_year: str) -> tuple[str, ...]:
+        """The years asked of a notice that speaks from `speaking_year`: those named, else those
+        said relative to it ("去年" of a report delivered in 2025 is 2024)."""
+        if self.years or not self.relative_years or not speaking_year[:4].isdigit():
+            return self.years
+        return tuple(str(int(speaking_year[:4]) + offset) for offset in self.relative_years)
 
     @property
     def wants_figure(self) -> bool:
@@ -125,6 +133,20 @@ def years_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(digits + spelled + short))
 
 
+def relative_years_in(text: str) -> tuple[int, ...]:
+    """The years a text says relative to the notice's, as offsets (今年 → 0, last year → -1)."""
+    table = question_table("relative_years")
+    offsets, not_after = table.get("offsets", {}), tuple(table.get("not_after", ()))
+    found, lowered = [], text.lower()
+    for word in sorted(offsets, key=len, reverse=True):
+        for m in re.finditer(re.escape(word), lowered):
+            before = lowered[: m.start()]
+            taken = any(m.start() < end and start < m.end() for start, end, _ in found)
+            if not taken and not before.endswith(not_after):
+                found.append((m.start(), m.end(), offsets[word]))
+    return tuple(dict.fromkeys(offset for _, _, offset in sorted(found)))
+
+
 def analyse(text: str) -> Question:
     """The question's features; its `kind` is PASSAGE until `assistant.kinds.classify` decides."""
     english = not _HAN.search(text) and bool(_LATIN_WORD.search(text))
@@ -144,6 +166,7 @@ def analyse(text: str) -> Question:
         text=text,
         unit=unit,
         years=years_in(text),
+        relative_years=relative_years_in(text),
         english=english,
         needs_day=cues("date", "day_cues").found_in(text),
         exact=cues("exact").found_in(text),

@@ -44,6 +44,8 @@ class Shelf(Protocol):
 
     def issuer_of(self, doc_id: str) -> str: ...
 
+    def speaking_year(self, doc_id: str) -> str: ...
+
 
 @dataclass
 class Evidence:
@@ -66,6 +68,10 @@ class Evidence:
         words, whether those say it (or the headings do: a section about it)."""
         where = normalize(" ".join((own if own is not None else sentence.text, *sentence.titles))).lower()
         return all(any(word.lower() in where for word in words) for words in self.named)
+
+    def asked_years(self, doc_id: str) -> tuple[str, ...]:
+        """The years the question asks of this notice: named, or said relative to its own (去年)."""
+        return self.question.years_for(self.shelf.speaking_year(doc_id))
 
     def say(self, chinese: str, english: str) -> str:
         """The reader's own words in the question's language (quotes stay in the notice's)."""
@@ -146,11 +152,13 @@ def cite(sentence: Sentence, start: int | None = None, end: int | None = None) -
     )
 
 
-def silence(question: Question, terms: Terms, best: ScoredSentence | None) -> str:
+def silence(question: Question, terms: Terms, best: ScoredSentence | None,
+            asked_years: Callable[[str], tuple[str, ...]] | None = None) -> str:
     """Why the notices do not answer: a word they never use, a year they do not cover, or neither."""
     missing = terms.missing() if not question.english else []
     if missing:
         return f"通报中没有提到「{'」「'.join(missing[:3])}」"
-    if question.years and best is not None and not best.year_ok:
-        return f"通报中没有{'、'.join(question.years)}年的相关数据"
+    years = (asked_years(best.sentence.doc_id) if asked_years else question.years) if best is not None else ()
+    if years and not best.year_ok:
+        return f"通报中没有{'、'.join(years)}年的相关数据"
     return "通报中没有直接回答这个问题的内容"

@@ -114,8 +114,9 @@ class FigureKind:
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
                     score += settings.role_weight * role_fit(roles, _role_of(fact, ss.sentence.text, figure))
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
-                    year_ok = year_ok or (bool(question.years) and fact_year in question.years)
-                    if question.years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in question.years:
+                    years = evidence.asked_years(ss.sentence.doc_id)
+                    year_ok = year_ok or (bool(years) and fact_year in years)
+                    if years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
                 if fact is not None and unasked_part(evidence, fact, ss.sentence):
