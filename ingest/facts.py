@@ -116,6 +116,7 @@ def _words() -> dict:
         "compared_before": re.compile(rf"(?:{alt(words['comparison_before'])})\s?$"),
         "compared_after": re.compile(rf"\s?(?:{alt(words['comparison_after'])})"),
         "relative_year": re.compile(rf"(?:{alt(words['relative_years'])})(?P<since>{alt(words['since_words'])})?"),
+        "plan_period": re.compile(rf"(?P<period>{alt(words['plan_periods'])})[”\"']?(?:时期|期间)?(?P<since>{alt(words['since_words'])})?"),
     }
 
 
@@ -348,8 +349,9 @@ def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: lis
             d.time, d.time_basis = _time_of(d.n.start, marks, paragraph_time, context)
         _structures(text, sentence, first, drafts)
         _name_bare_governors(sentence)
-        if marks:
-            paragraph_time = marks[-1][1]
+        carried = [m for m in marks if not m[3:]]
+        if carried:
+            paragraph_time = carried[-1][1]
 
 
 def _year_in(line: str) -> str:
@@ -368,10 +370,10 @@ def _heading_year(context: dict) -> str:
     return next((y for _, y in reversed(context["headings"]) if y), "")
 
 
-def _time_marks(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral], paragraph_time: str, context: dict) -> list[tuple[int, str, str]]:
+def _time_marks(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral], paragraph_time: str, context: dict) -> list[tuple]:
     """(where, time, basis) for each time the sentence states: 截至2021年3月 → ~2021-03 (as of),
     2020年9月以来 → 2020-09~ (since), 1-6月 in 2024 → 2024-01~2024-06, 2020年 → 2020,
-    今年以来 in a notice of 2024 → 2024~. A year that is a comparison base (较2020年下降) or
+    今年以来 in a notice of 2024 → 2024~, “十四五”以来 → 2021~ (a plan period). A year that is a comparison base (较2020年下降) or
     part of a name (《…方案(2022—2024年)》) is not the time of the sentence."""
     w = _words()
     marks: list[tuple[int, str, str]] = []
@@ -401,6 +403,11 @@ def _time_marks(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numera
             year = str(int(context["notice"]) + w["relative_years"][m.group().removesuffix(m["since"] or "")])
             marks.append((m.start(), year + "~", "since") if m["since"] else (m.start(), year, "sentence"))
         marks.sort()
+    for m in w["plan_period"].finditer(text, s_start, s_end):
+        first, last = w["plan_periods"][m["period"]]
+        # (flagged: the plan's years are this sentence's, not its paragraph's next sentences')
+        marks.append((m.start(), f"{first}~", "since", "plan") if m["since"] else (m.start(), f"{first}~{last}", "sentence", "plan"))
+    marks.sort()
     return marks
 
 

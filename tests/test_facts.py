@@ -209,6 +209,15 @@ def test_relative_years_months_without_year_and_comparison_bases():
     assert (fall.time, fall.governor) == ("2021", "支出 下降")
 
 
+def test_a_five_year_plan_period_dates_its_sentence_only():
+    text = "一、2025年工作回顾\n“十四五”以来,全区累计新增城镇就业4.1万人,年均增长6.2%。全年城镇新增就业8350人。\n“十三五”时期完成造林9.6万亩。"
+    got = facts(text, notice_date="2026-01-15")
+    assert (fact(got, "4.1万人").time, fact(got, "4.1万人").time_basis) == ("2021~", "since")
+    assert fact(got, "6.2%").time == "2021~"
+    assert (fact(got, "8350人").time, fact(got, "8350人").start) == ("2025", text.index("8350人"))  # the next sentence: the heading's year
+    assert (fact(got, "9.6万亩").time, fact(got, "9.6万亩").time_basis) == ("2016~2020", "sentence")
+
+
 def test_month_ranges_and_from_with_words_between():
     text = "2024年1-6月实际完成投资49.36亿元。覆盖率由上年的84.7%提高到89.5%。"
     got = facts(text)
