@@ -117,7 +117,9 @@ _PREDICATE = re.compile(r"(?P<words>[\u4e00-\u9fff]{2,6}?)(?:了|过)?(?:一共|
 
 
 # What a question says it does not mean: "…by end Oct (not the plan)", "要实际的,不是计划数".
-_NOT_MEANT = re.compile(r"\b(?:not|rather than|instead of|excluding|except)\b[^,.;?!)]*|(?:不是|不要|而不是|并非|而非|别说)[^,，。;；?？)）]{1,10}", re.I)
+# "…by end Oct (not the plan)", "要实际的,不是计划数", "别给我计划数", "今年目标那个不算".
+_NOT_MEANT = re.compile(r"\b(?:not|rather than|instead of|excluding|except)\b[^,.;?!)]*|(?:不是|不要|而不是|并非|而非|别说|别给我|别跟我说)[^,，。;；?？)）]{1,10}"
+                        r"|[^,，。;；?？!！)）]{1,8}?(?:那个|那些|的)?不算(?=[,，。;；?？!！]|$)", re.I)
 
 
 def meant(text: str) -> str:
@@ -166,7 +168,7 @@ def analyse(text: str) -> Question:
         text=text,
         unit=unit,
         years=years_in(text),
-        relative_years=relative_years_in(text),
+        relative_years=relative_years_in(meant(text)),
         english=english,
         needs_day=cues("date", "day_cues").found_in(text),
         exact=cues("exact").found_in(text),

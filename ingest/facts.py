@@ -320,7 +320,8 @@ def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: lis
     found = [n.shifted(start) for n in nm.scan(line)]
     heading = match_heading(line)
     if heading is not None:
-        _enter_heading(context, heading.level, _year_in(heading.title) if any(c.isdigit() or c in "〇二" for c in heading.title) else "")
+        _enter_heading(context, heading.level, _year_in(heading.title) if any(c.isdigit() or c in "〇二" for c in heading.title) else "",
+                       _heading_role(heading.title))
     elif not _SENTENCE_END.search(line.strip()[:-1] or "x") and len(line.strip()) < 80:
         # the title line (2023年…统计公报) holds for the notice; a plain line with a year, for
         # what follows it until the next numbered heading
@@ -347,6 +348,8 @@ def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: lis
             d.governor, d.role = _governor(text, d, previous, sentence[k + 1] if k + 1 < len(sentence) else None, clauses)
             d.subject = subject
             d.time, d.time_basis = _time_of(d.n.start, marks, paragraph_time, context)
+            if not d.role and d.n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE):
+                d.role = _section_role(context)  # 二、2025年主要目标: 地区生产总值增长6%左右 is a target
         _structures(text, sentence, first, drafts)
         _name_bare_governors(sentence)
         carried = [m for m in marks if not m[3:]]
@@ -359,15 +362,24 @@ def _year_in(line: str) -> str:
     return years[0] if years else ""
 
 
-def _enter_heading(context: dict, level: int, year: str) -> None:
+def _enter_heading(context: dict, level: int, year: str, role: str = "") -> None:
     """A heading closes the sections at its level and below: the year of 一、2022年工作回顾 no
-    longer holds under 二、2023年工作安排, nor under 三、存在的问题."""
-    context["headings"] = [(lv, y) for lv, y in context["headings"] if lv < level]
-    context["headings"].append((level, year))
+    longer holds under 二、2023年工作安排, nor under 三、存在的问题; nor does its role."""
+    context["headings"] = [h for h in context["headings"] if h[0] < level]
+    context["headings"].append((level, year, role))
 
 
 def _heading_year(context: dict) -> str:
-    return next((y for _, y in reversed(context["headings"]) if y), "")
+    return next((h[1] for h in reversed(context["headings"]) if h[1]), "")
+
+
+def _heading_role(title: str) -> str:
+    """The role a heading gives its figures (二、2025年主要目标 → target), "" for most headings."""
+    return next((role for role, words in _words()["heading_roles"].items() if any(w in title for w in words)), "")
+
+
+def _section_role(context: dict) -> str:
+    return next((h[2] for h in reversed(context["headings"]) if h[2]), "")
 
 
 def _time_marks(text: str, s_start: int, s_end: int, in_sentence: list[nm.Numeral], paragraph_time: str, context: dict) -> list[tuple]:

@@ -218,6 +218,15 @@ def test_a_five_year_plan_period_dates_its_sentence_only():
     assert (fact(got, "9.6万亩").time, fact(got, "9.6万亩").time_basis) == ("2016~2020", "sentence")
 
 
+def test_a_section_headed_as_targets_makes_its_figures_targets_unless_they_say_otherwise():
+    text = "一、2025年工作回顾\n全区新增就业8350人。\n二、2026年主要目标\n城镇新增就业9000人以上,实际到位资金3.2亿元。\n三、其他\n新建公园2个。"
+    got = facts(text, notice_date="2026-01-15")
+    assert fact(got, "8350人").role == ""
+    assert fact(got, "9000人").role == "target"
+    assert fact(got, "3.2亿元").role == "actual"  # its own sentence says so
+    assert fact(got, "2个").role == ""  # the next top heading closes the section
+
+
 def test_month_ranges_and_from_with_words_between():
     text = "2024年1-6月实际完成投资49.36亿元。覆盖率由上年的84.7%提高到89.5%。"
     got = facts(text)

@@ -80,6 +80,8 @@ def test_what_a_question_says_it_does_not_mean_is_no_role_it_asks():
 
     assert asked_roles("How much farmland was actually done by end Oct (not the plan)?") == {"actual"}
     assert asked_roles("要实际完成的,不是计划数") == {"actual"}
+    assert asked_roles("今年实际完成多少?别给我计划的") == {"actual"}
+    assert asked_roles("目前到位多少?计划那个不算") == {"to"}
 
 
 def test_an_english_counts_verb_is_its_predicate_in_the_glossarys_words():
