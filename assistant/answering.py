@@ -324,7 +324,7 @@ def _analyse(resolved: Resolved, original: str) -> Question:
 def _without(text: str, words: tuple[str, ...]) -> str:
     for word in sorted(words, key=len, reverse=True):
         # "澄川县委说…": the place goes, its organ stays a word (县委), not a fragment (委说)
-        text = re.sub(f"{re.escape(word)}(?=[委府])", lambda m: f" {m.group()[-1]}" if m.group()[-1] in "省市区县镇乡" else " ", text)
+        text = re.sub(f"{re.escape(word)}(?=[委府长])", lambda m: f" {m.group()[-1]}" if m.group()[-1] in "省市区县镇乡" else " ", text)
         text = text.replace(word, " ")
     return re.sub(r"\s+", " ", text).strip() or text
 

@@ -66,3 +66,17 @@ def test_a_leader_the_notice_names_by_office_only_is_answered_with_the_office(bo
     assert answer.found and answer.text.startswith("县委书记"), answer.text
     # the office heads another body than the one asked: no answer from it
     assert not bot.ask("省委第四巡视组的组长是谁?").found
+
+
+def test_the_office_under_a_work_reports_title_is_named_and_its_day_is_the_reports(bot):
+    answer = bot.ask("荻川市长叫什么名字?")
+    assert answer.found and answer.text.startswith("林知远"), answer.text
+    assert "荻川市市长  林知远" in answer.citations[0].quote
+    day = bot.ask("荻川那份政府工作报告是哪天在人代会上作的?")
+    assert day.found and day.text.startswith("二〇二四年一月九日"), day.text
+    assert bot.ask("When was the Dichuan work report delivered?").text.startswith("二〇二四年一月九日")
+
+
+def test_a_session_numbered_in_a_question_is_no_place(bot):
+    answer = bot.ask("第三届市人大第二次会议上的政府工作报告是谁作的?")
+    assert answer.found and answer.text.startswith("林知远"), answer.text

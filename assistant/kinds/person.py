@@ -6,6 +6,7 @@ import re
 
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
+from assistant.kinds.issuer import quote_span, speaker_line
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question
 from ingest.tagger import tagger
@@ -20,6 +21,18 @@ class PersonKind:
         return cues("person").found_in(question.text)
 
     def compose(self, evidence: Evidence) -> Draft:
+        asked = _ROLE.search(evidence.question.text)
+        if asked and evidence.scored:
+            # "区长叫什么" of a work report: the office and name on the line under its title
+            doc_id = evidence.top.sentence.doc_id
+            _, text = evidence.shelf.section_at(doc_id, 0)
+            found = speaker_line(text)
+            if found and found.group("office") == asked.group():
+                line = found.group().strip()
+                start = text.find(line, found.start())
+                return quote_span(evidence, doc_id, text, start, start + len(line),
+                                  evidence.say("(报告人,见标题下一行)", "(who delivered the report, on the line under its title)"),
+                                  answer=found.group("name"))
         pseg = tagger()
         for ss in evidence.scored[:5]:
             if not evidence.answers(ss):
@@ -33,7 +46,6 @@ class PersonKind:
             if names:
                 return Draft(f"{names[0]}\n\n{evidence.quote(ss.sentence)}", True, [cite(ss.sentence)])
         # "组长是谁": a notice often names the office, not the person (由区委书记任组长)
-        asked = _ROLE.search(evidence.question.text)
         for ss in evidence.scored[:5] if asked else ():
             if not evidence.answers(ss):
                 continue
