@@ -182,6 +182,9 @@ def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(t
     # a follow-up's side is the one it names itself, not its topic's (农村居民… → 人均消费支出: 全体's)
     history = [{"role": "user", "content": "苇塘县农村居民人均可支配收入多少?"}, {"role": "assistant", "content": "20310元"}]
     assert bot.ask("那人均消费支出是多少?", history=history).text.startswith("21640元")
+    # an English question names its side in the glossary's words ("rural residents" → 农村)
+    english = bot.ask("What was the per capita consumption spending of rural residents in Weitang?")
+    assert not english.found and "21640" in english.text, english.text
 
 
 def test_an_english_question_may_write_a_place_in_any_reading_of_its_characters(tmp_path):

@@ -21,7 +21,7 @@ from assistant.evidence import GENERIC, ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.lexicon import cues, other_side, question_table, synonyms_in
+from assistant.lexicon import chinese_keywords, cues, other_side, question_table, synonyms_in
 from assistant.question import AskKind, Question, meant
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize, tokenize
@@ -229,6 +229,8 @@ def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sent
     into, none of them the side asked."""
     # a follow-up's side is the one it names itself (那农村的呢), not one its topic carried in
     asked = evidence.resolved.focus if evidence.resolved.is_followup else evidence.question.text
+    if evidence.question.english:
+        asked = chinese_keywords(meant(asked))  # "urban residents" names 城镇 in the glossary's words
     said = own_words(sentence.text, figure) + (f" {fact.governor}" if fact is not None else "")
     if other_side(asked, said):
         return True
