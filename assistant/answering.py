@@ -318,6 +318,7 @@ def _analyse(resolved: Resolved, original: str) -> Question:
         relative_years=focus.relative_years if focus.years or focus.relative_years else whole.relative_years,
         unit=focus.unit if has_own_subject(resolved.focus) else asked.unit,
         given_figures=focus.given_figures, given_values=focus.given_values, counted=focus.counted or asked.counted,
+        part=focus.part, alone=focus.alone,  # "那纺织服装呢?": the topic's part (电子信息) is not asked again
     )
 
 

@@ -11,10 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from assistant.errors import QuestionError
 from assistant.figures import find_figures
-from assistant.lexicon import cues, glossary_in, question_table, without_manner, words
+from assistant.lexicon import cues, glossary_in, question_table, without_asking_words, without_manner, words
+from ingest.tagger import tagger
 
 MAX_QUESTION_CHARS = 2000
 # Control and format characters, and lone surrogates (which no encoder can write: the embedder would fail on them).
@@ -69,6 +71,8 @@ class Question:
     predicate: str = ""  # the words right before 多少/几 ("已立案几件" → 立案): what the figure measures
     magnitude: float = 0.0  # "多少万", "几个亿": the order of the figure asked (1e4, 1e8); 0 if unsaid
     qualifier: str = ""  # the words before the predicate that narrow it ("制造业贷款余额" → 制造业)
+    part: str = ""  # "X里Y有多少", "光Y是多少": the part Y asked of a whole
+    alone: bool = False  # the part is asked by itself (光Y): a figure of Y and another thing together is not it
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
     given_values: frozenset[float] = field(default_factory=frozenset)  # … written without their unit ("超过150亿")
 
@@ -176,6 +180,8 @@ def analyse(text: str) -> Question:
         measures=cues("list", "measures").found_in(text),
         predicate=_english_predicate(text) if english else _predicate(without_manner(text)),
         qualifier=_qualifier(text),
+        part=_part(text)[0],
+        alone=_part(text)[1],
         magnitude=_magnitude(text),
         given_figures=frozenset(f.key for f in given),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
@@ -231,6 +237,36 @@ _MAGNITUDES = {"万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 def _magnitude(text: str) -> float:
     found = _MAGNITUDE.search(text)
     return _MAGNITUDES[found.group("m")] if found else 0.0
+
+
+@lru_cache(maxsize=1)
+def _part_pattern() -> re.Pattern[str]:
+    table = question_table("part")
+    within = "|".join(map(re.escape, table.get("within", ())))
+    alone = "|".join(map(re.escape, table.get("alone", ())))
+    return re.compile(rf"(?:(?P<within>{within})(?:的)?[,，]?\s*(?P<alone1>{alone})?|(?P<alone2>{alone}))(?P<part>(?![占比是有为到])[\u4e00-\u9fff]{{2,10}}?)"
+                      r"(?:的)?(?:一共|共)?(?:有|是|占|为|发了|给了)?(?:多少|几)")
+
+
+def _part(text: str) -> tuple[str, bool]:
+    """The part of a whole a question asks ("…资金里,光社保补贴是多少" → 社保补贴, alone), if any:
+    its words the whole before it does not say ("公办学位里小学学位" → 小学)."""
+    # the marker starts a word (资金/里, 光/社保; 里津 is the segmenter's), not inside one (木里县, 清单)
+    cut, at = set(), 0
+    for word, _ in tagger().lcut(text):
+        cut.add(at)
+        at += len(word)
+    found = next((m for m in _part_pattern().finditer(text)
+                  if {m.start(g) for g in ("within", "alone1", "alone2") if m.group(g)} <= cut), None)
+    if not found:
+        return "", False
+    whole = text[: found.start()]
+    if found.group("within") and whole.endswith(tuple(question_table("part").get("documents", ()))):
+        return "", False  # "那份通报里…": where it is written
+    own = "".join(without_asking_words(found.group("part")).split())
+    # its nouns: what it is, not what was done with it (退还给群众 → 群众)
+    words = [w for w, flag in tagger().lcut(own) if len(w) > 1 and (flag[:1] in "nj" or flag in ("vn", "l")) and w not in whole]
+    return " ".join(words), bool(found.group("alone1") or found.group("alone2"))
 
 
 def _qualifier(text: str) -> str:

@@ -193,3 +193,16 @@ def test_a_rounded_figure_the_asker_quotes_asks_for_the_exact_one_and_is_no_word
     assert not analyse("报告说的三大产业是哪三个?").exact
     # What is asked of is what stands before 多少 once the demand for exactness is left out.
     assert analyse("造林面积精确到小数点后一位是多少?").predicate == "造林面积"
+
+
+def test_a_part_asked_of_a_whole_is_its_nouns_the_whole_does_not_say():
+    from assistant.question import analyse
+
+    part = analyse("全县追回的补助资金里,光社保补贴是多少钱?")
+    assert (part.part, part.alone) == ("社保 补贴", True)
+    assert analyse("新增的公办学位里面初中学位有多少个?").part == "初中"
+    assert analyse("清退的资金里退还给群众的有多少?").part == "群众"  # what it is, not what was done with it
+    # a character of a place or a word is no marker; a notice is where it is written, not a whole
+    assert analyse("在木里县扶持建成了几个扶贫车间?").part == ""
+    assert analyse("主体责任清单明确的责任事项一共多少项?").part == ""
+    assert analyse("2022年那份通报里,隐性债务化掉了多少?").part == ""

@@ -230,3 +230,14 @@ def test_a_metric_another_notice_names_but_the_asked_one_never_writes_is_not_sta
     answer = bot.ask("荻川城镇化率多少")
     assert not answer.found and "城镇化率" in answer.text.split("\n\n")[0], answer.text
     assert bot.ask("苇塘城镇化率多少").text.startswith("61.5%")
+
+
+def test_a_part_the_notice_does_not_break_out_is_not_stated(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-audit": "苇塘县审计整改情况的通报\n\n二、整改情况\n就业补助资金方面,已追回违规发放的就业补贴和社保补贴资金95.4万元。"
+                    "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。新增公办学位2400个,新建改扩建中小学校6所。\n"})
+    alone = bot.ask("苇塘追回的就业补助资金里,光社保补贴是多少钱?")
+    assert not alone.found and "单列" in alone.text, alone.text  # 95.4万元 is the two together
+    assert not bot.ask("苇塘清退的违规资金里,退还给群众的有多少钱?").found  # 210.6万元 is the whole
+    assert not bot.ask("苇塘新增的公办学位里面小学学位有多少个?").found  # not 中小学校's 6所
+    assert bot.ask("苇塘清退的违规资金里津补贴有多少?").text.startswith("38.2万元")
+    assert bot.ask("苇塘追回的就业补贴和社保补贴资金有多少?").text.startswith("95.4万元")

@@ -21,10 +21,11 @@ from assistant.evidence import GENERIC, ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.lexicon import chinese_keywords, cues, other_side, question_table, synonyms_in
+from assistant.lexicon import chinese_keywords, cues, other_side, question_table, synonym_groups, synonyms_in
 from assistant.question import AskKind, Question, meant
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize, tokenize
+from ingest.tagger import tagger
 
 # Which figures (assistant.figures kinds) can answer each kind of question.
 _ANSWERED_BY = {
@@ -143,6 +144,15 @@ class FigureKind:
         candidates = [c for c in candidates if not c.other_side]
         if not candidates:
             return evidence.abstain()
+        if question.part:
+            # "…资金里,社保补贴是多少": only a figure said of that part answers; the whole's, or
+            # one of the part together with another thing (就业补贴和社保补贴资金), when it is
+            # asked alone, is not it — say the notice does not break it out.
+            said = [c for c in candidates if _says_part(evidence, question, c)]
+            if not said:
+                return evidence.abstain(evidence.say(f"通报中没有单列「{question.part}」的数字", f"The notice does not give {question.part} separately"),
+                                        closest=candidates[0].scored.sentence)
+            candidates = said
         if question.exact:
             # "要准数": a rounded figure (超过150亿元) is not what is asked. Where the notice gives
             # the metric only rounded, say so, rather than offer the next figure as the exact one.
@@ -261,6 +271,28 @@ def _counts(noun: str, text: str, figure: Figure) -> bool:
     """Whether the words right before or after a figure name the counted noun (线索34件, 34件线索)."""
     return any(word in text[max(0, figure.start - len(word) - 2) : figure.start] or word in text[figure.end : figure.end + len(word) + 2]
                for word in noun.split())
+
+
+def _says_part(evidence: Evidence, question: Question, candidate: _Candidate) -> bool:
+    """Whether a figure is said of the part a question asks (question.part): its governing words
+    (a cell: its headers) hold each of the part's nouns or one the lexicons put for it, and — the
+    part asked alone (光Y) — do not join it to another thing (就业补贴和社保补贴资金: their sum)."""
+    words = [w for w in question.part.split() if w not in GENERIC and not _WHEN.fullmatch(w)]
+    fact = candidate.fact
+    if fact is None:
+        named = own_words(candidate.scored.sentence.text, candidate.figure)
+    else:
+        named = fact.governor + (f" {fact.table.row} {fact.table.column}" if fact.table is not None else "")
+    alternatives = evidence.focus_terms.alternatives
+    others = lambda w: (*alternatives.get(w, ()), *synonym_groups().get(w, ()))  # noqa: E731
+    # a word there, or the head or end of one, not two characters inside a longer one (小学 is not
+    # said by 中小学校; 司法 is by 司法机关)
+    cut = [word for word, _ in tagger().lcut(named)]
+    said = lambda w: len(w) > 2 and w in named or any(c.startswith(w) or c.endswith(w) for c in cut)  # noqa: E731
+    if not all(said(w) or any(a in named for a in others(w)) for w in words):
+        return False
+    joined = "|".join(map(re.escape, question_table("part").get("joined", ())))
+    return not (question.alone and fact is not None and re.search(rf"[\u4e00-\u9fff](?:{joined})[\u4e00-\u9fff]", fact.governor))
 
 
 def _own_text(candidate: _Candidate) -> str:
