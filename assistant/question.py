@@ -248,6 +248,9 @@ def _part_pattern() -> re.Pattern[str]:
                       r"(?:的)?(?:一共|共)?(?:有|是|占|为|发了|给了)?(?:多少|几)")
 
 
+_SPAN_WORDS = ("以上", "以下", "以内", "以来", "之间", "前后", "左右", "之后", "以前", "以后")
+
+
 def _part(text: str) -> tuple[str, bool]:
     """The part of a whole a question asks ("…资金里,光社保补贴是多少" → 社保补贴, alone), if any:
     its words the whole before it does not say ("公办学位里小学学位" → 小学)."""
@@ -265,7 +268,9 @@ def _part(text: str) -> tuple[str, bool]:
         return "", False  # "那份通报里…": where it is written
     own = "".join(without_asking_words(found.group("part")).split())
     # its nouns: what it is, not what was done with it (退还给群众 → 群众)
-    words = [w for w, flag in tagger().lcut(own) if len(w) > 1 and (flag[:1] in "nj" or flag in ("vn", "l")) and w not in whole]
+    # (the tagger calls 初中 a locality word, like 以上: those of a threshold or a span are no part)
+    words = [w for w, flag in tagger().lcut(own) if len(w) > 1 and w not in whole
+             and (flag[:1] in "nj" or flag in ("vn", "l") or (flag == "f" and w not in _SPAN_WORDS))]
     return " ".join(words), bool(found.group("alone1") or found.group("alone2"))
 
 
