@@ -142,7 +142,8 @@ def test_generated_notices_are_a_series_each_about_a_place_of_its_own(sources, t
         notice = read_notice(path)
         assert facts["place"] in [p.name for p in notice.context.places]
         body = notice.text.split("\n")
-        opening_ends = next(i for i, line in enumerate(body) if line.startswith("一、"))
+        # (a source may indent its headings with full-width spaces: 　　一、…)
+        opening_ends = next(i for i, line in enumerate(body) if line.lstrip(" \u3000").startswith("一、"))
         # Named in the title, the opening and the signature only; never a source's own place.
         assert not any(facts["place"] in line for line in body[opening_ends:-3]), path.name
         assert not any(short in notice.text for short in source_places), path.name

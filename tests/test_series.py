@@ -182,6 +182,9 @@ def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(t
     # a follow-up's side is the one it names itself, not its topic's (农村居民… → 人均消费支出: 全体's)
     history = [{"role": "user", "content": "苇塘县农村居民人均可支配收入多少?"}, {"role": "assistant", "content": "20310元"}]
     assert bot.ask("那人均消费支出是多少?", history=history).text.startswith("21640元")
+    # a follow-up asking how much the topic's metric rose asks the change, not the level
+    history = [{"role": "user", "content": "苇塘县全体居民人均消费支出多少?"}, {"role": "assistant", "content": "21640元,增长6.1%。"}]
+    assert bot.ask("那农村居民的涨了多少?", history=history).text.startswith("7.9%")
     # an English question names its side in the glossary's words ("rural residents" → 农村)
     english = bot.ask("What was the per capita consumption spending of rural residents in Weitang?")
     assert not english.found and "21640" in english.text, english.text

@@ -81,6 +81,8 @@ class FigureKind:
             lead = evidence.resolved.previous_answer.strip().split("\n", 1)[0]
             excluded |= {f.key for f in find_figures(normalize(lead))}
         roles = asked_roles(question.text)
+        if evidence.resolved.is_followup:
+            roles |= asked_roles(evidence.resolved.focus)  # "那农村的涨了多少?": the change, of the topic's metric
         candidates: list[_Candidate] = []
         for ss in evidence.scored[:40]:
             facts = evidence.facts_in(ss.sentence)
