@@ -172,7 +172,7 @@ def test_two_places_asked_side_by_side_get_each_notices_figure_not_a_pair_of_one
 
 def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-spending": "苇塘县2024年国民经济和社会发展统计公报\n\n七、人民生活\n全体居民人均消费支出21640元,增长6.1%,其中城镇居民、"
-                    "农村居民人均消费支出分别增长5.2%、7.9%。农村居民人均可支配收入20310元,增长6.6%。"
+                    "农村居民人均消费支出分别增长5.2%、7.9%。农村居民人均可支配收入20310元,增长6.6%。城镇居民人均可支配收入41260元,增长4.9%。"
                     "春季学期新增公办学位2600个,其中小学学位1500个、初中学位1100个。\n"})
     rural = bot.ask("苇塘县农村居民人均消费支出是多少元?")
     assert not rural.found and "21640" in rural.text and not rural.text.startswith("20310"), rural.text
@@ -183,8 +183,8 @@ def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(t
     history = [{"role": "user", "content": "苇塘县农村居民人均可支配收入多少?"}, {"role": "assistant", "content": "20310元"}]
     assert bot.ask("那人均消费支出是多少?", history=history).text.startswith("21640元")
     # a follow-up asking how much the topic's metric rose asks the change, not the level
-    history = [{"role": "user", "content": "苇塘县全体居民人均消费支出多少?"}, {"role": "assistant", "content": "21640元,增长6.1%。"}]
-    assert bot.ask("那农村居民的涨了多少?", history=history).text.startswith("7.9%")
+    history = [{"role": "user", "content": "苇塘县城镇居民人均可支配收入多少?"}, {"role": "assistant", "content": "41260元,增长4.9%。"}]
+    assert bot.ask("那农村居民收入涨了多少?", history=history).text.startswith("6.6%")
     # an English question names its side in the glossary's words ("rural residents" → 农村)
     english = bot.ask("What was the per capita consumption spending of rural residents in Weitang?")
     assert not english.found and "21640" in english.text, english.text
