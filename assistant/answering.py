@@ -28,6 +28,7 @@ from assistant.llm_answer import LLMAnswerer, LLMTurn
 from assistant.question import AskKind, Question, analyse, clean, meant
 from assistant.retrieval import HybridRetriever
 from assistant.scope import Scope, scope_of
+from ingest.context import reports_on_title_year
 from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
 from ingest.sections import Section, parse_sections
@@ -275,7 +276,12 @@ class Answerer:
         """The year the notice speaks from, for a question's 今年/去年: its signature's or
         publication's (a 2024 bulletin published in 2025 speaks from 2025), else its own."""
         record = self.store.document(doc_id)
-        return ((record.signed_on or record.published_on)[:4] or record.year) if record else ""
+        if record is None:
+            return ""
+        dated = (record.signed_on or record.published_on)[:4]
+        if not dated and record.year.isdigit() and reports_on_title_year(record.kind):
+            return str(int(record.year) + 1)  # an undated 2024 bulletin came out in 2025
+        return dated or record.year
 
     def placed(self, citation: Citation) -> Citation:
         """The citation with its notice's name and, for a PDF or scan, the page its quote starts on."""

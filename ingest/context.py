@@ -111,7 +111,9 @@ def _kinds() -> tuple[tuple[str, tuple[str, ...], str, bool, str], ...]:
     return tuple(rows)
 
 
-def _reports_on_title_year(kind: str) -> bool:
+def reports_on_title_year(kind: str) -> bool:
+    """Whether a notice of this kind reports on the year its title names, and comes out after it
+    (a 2024 bulletin is published in 2025)."""
     return any(of_title for name, _, _, of_title, _ in _kinds() if name == kind)
 
 
@@ -144,7 +146,7 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     if not year and events:  # undated: it was written after the last event it reports (反馈)
         year = max(e.date.split("/")[-1][:4] for e in events)
     titled = re.search(r"(\d{4})年", title)
-    if titled and _reports_on_title_year(kind):
+    if titled and reports_on_title_year(kind):
         # "鹤岭县2023年国民经济和社会发展统计公报", signed in 2024: its 全年, 年末 are 2023's
         year = titled.group(1)
     if not year:

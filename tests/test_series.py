@@ -244,3 +244,10 @@ def test_a_part_the_notice_does_not_break_out_is_not_stated(tmp_path):
     assert not bot.ask("苇塘新增的公办学位里面小学学位有多少个?").found  # not 中小学校's 6所
     assert bot.ask("苇塘清退的违规资金里津补贴有多少?").text.startswith("38.2万元")
     assert bot.ask("苇塘追回的就业补贴和社保补贴资金有多少?").text.startswith("95.4万元")
+
+
+def test_a_follow_up_asking_one_side_of_the_topic_is_answered_by_the_sentence_after_the_whole(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-trade": "苇塘县2024年国民经济和社会发展统计公报\n\n五、国内贸易\n全年社会消费品零售总额86.40亿元,比上年增长6.2%。"
+                    "按经营地分,城镇消费品零售额67.15亿元,增长5.9%;乡村消费品零售额19.25亿元,增长7.3%。\n"})
+    history = [{"role": "user", "content": "苇塘县去年社零总额多少?"}, {"role": "assistant", "content": "86.40亿元,比上年增长6.2%。"}]
+    assert bot.ask("其中乡村的呢?", history=history).text.startswith("19.25亿元")

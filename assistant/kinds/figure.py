@@ -14,14 +14,14 @@ reported beside it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.evidence import GENERIC, ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.lexicon import chinese_keywords, cues, other_side, question_table, synonym_groups, synonyms_in
+from assistant.lexicon import chinese_keywords, contrasts, cues, other_side, question_table, synonym_groups, synonyms_in
 from assistant.question import AskKind, Question, meant
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize, tokenize
@@ -168,11 +168,18 @@ class FigureKind:
         floor = settings.min_support_english if question.english else settings.min_support
         if evidence.resolved.is_followup:
             floor = 0.0  # "那栖桐县呢?": its own words are the topic's, carried in by the rewrite, not its support
-        if not evidence.answers(best.scored, year_ok=best.year_ok) or best.support < floor:
+        held = best.scored
+        own = evidence.focus_terms
+        if evidence.resolved.is_followup and _names_a_side(own) and all(
+                t in held.sentence.text or any(a in held.sentence.text for a in own.alternatives.get(t, ())) for t in own.weights):
+            # a follow-up asking one side of the topic (其中乡村的呢?) is answered by a sentence after
+            # the whole's: the sentence says the side, its paragraph the topic
+            held = replace(held, context=max(held.context, coverage(evidence.terms, _lead_in(evidence, best) + held.sentence.text)))
+        if not evidence.answers(held, year_ok=best.year_ok) or best.support < floor:
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
             return evidence.abstain()
-        if not evidence.says_what_is_named(best.scored.sentence, _own_text(best)):
+        if not evidence.says_what_is_named(best.scored.sentence, _own_text(best) + _lead_in(evidence, best)):
             # The question names its metric in other words (GDP); this figure's own words say
             # none of the notices' words for it (重点项目完成投资52亿元 beside 地区生产总值增长8%):
             # its figure is of something else.
@@ -295,6 +302,23 @@ def _says_part(evidence: Evidence, question: Question, candidate: _Candidate) ->
         return False
     joined = "|".join(map(re.escape, question_table("part").get("joined", ())))
     return not (question.alone and fact is not None and re.search(rf"[\u4e00-\u9fff](?:{joined})[\u4e00-\u9fff]", fact.governor))
+
+
+def _names_a_side(terms: Terms) -> bool:
+    """Whether a question's words are a side of a contrast (data/contrasts.tsv: 乡村, 城镇, 出口…)."""
+    sides = {w for sets in contrasts() for side in sets for w in side}
+    return bool(terms.weights) and any(t in sides or any(a in sides for a in terms.alternatives.get(t, ())) for t in terms.weights)
+
+
+def _lead_in(evidence: Evidence, candidate: _Candidate) -> str:
+    """For a follow-up, what its paragraph says before the figure's sentence: "其中乡村的呢?" after
+    社零 is answered by 乡村消费品零售额, a part whose words are not the whole's (社会消费品零售总额),
+    which its paragraph names first."""
+    if not evidence.resolved.is_followup:
+        return ""
+    sentence = candidate.scored.sentence
+    _, text = evidence.shelf.section_at(sentence.doc_id, sentence.start)
+    return " " + text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start]
 
 
 def _own_text(candidate: _Candidate) -> str:
