@@ -87,8 +87,7 @@ class Answerer:
             scored, terms, focus_terms = self._score(question, resolved, query, retrieved, scope.doc_ids)
             evidence = Evidence(
                 question, resolved, scored, terms, focus_terms, shelf=self, settings=reader,
-                silence=lambda: silence(question, terms, scored[0] if scored else None,
-                                        lambda doc_id: question.years_for(self.speaking_year(doc_id))),
+                silence=lambda: silence(question, terms, scored[0] if scored else None, self._asked_years(question)),
                 terms_for=self._terms_for, several_notices=scope.several,
                 # (an English question's Chinese words are the glossary's, not the asker's: not required)
                 named=() if question.english else self._named_otherwise(query),
@@ -190,7 +189,7 @@ class Answerer:
                        if resolved.is_followup else terms)
         sentences = _sentences(retrieved)
         scored = score_sentences(sentences, terms, question, self.settings.reader.unmatched_year_penalty, self._notice_year,
-                                 lambda doc_id: question.years_for(self.speaking_year(doc_id)))
+                                 self._asked_years(question))
         if resolved.is_followup and resolved.previous_answer:
             scored = _continue_from(scored, resolved.previous_answer)
         if question.english and all(any(self._corpus_has(w.lower()) for w in thing) for thing in named_things(query)):
@@ -271,6 +270,10 @@ class Answerer:
     def _notice_year(self, doc_id: str) -> str:
         record = self.store.document(doc_id)
         return (record.year or (record.signed_on or record.published_on)[:4]) if record else ""
+
+    def _asked_years(self, question: Question):
+        """The years a question asks of each notice (its relative years read against that notice's)."""
+        return lambda doc_id: question.years_for(self.speaking_year(doc_id))
 
     def speaking_year(self, doc_id: str) -> str:
         """The year the notice speaks from, for a question's 今年/去年: its signature's or

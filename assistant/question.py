@@ -168,6 +168,7 @@ def analyse(text: str) -> Question:
         unit = ""  # "降了几个点": percentage points, not a count of things
     if unit == "个" and text[count.end() : count.end() + 1] == "人":
         unit = "人"  # "几个人": people are counted in 人, not 个 (but "几个村" counts villages in 个)
+    part, alone = _part(text)
     return Question(
         text=text,
         unit=unit,
@@ -180,8 +181,8 @@ def analyse(text: str) -> Question:
         measures=cues("list", "measures").found_in(text),
         predicate=_english_predicate(text) if english else _predicate(without_manner(text)),
         qualifier=_qualifier(text),
-        part=_part(text)[0],
-        alone=_part(text)[1],
+        part=part,
+        alone=alone,
         magnitude=_magnitude(text),
         given_figures=frozenset(f.key for f in given),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),

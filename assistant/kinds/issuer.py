@@ -34,11 +34,7 @@ class IssuerKind:
         if cues("issuer", "speaker").found_in(evidence.question.text):
             found = speaker_line(text)
             if found:
-                line = found.group().strip()
-                start = text.find(line, found.start())
-                return quote_span(evidence, doc_id, text, start, start + len(line),
-                                    evidence.say("(报告人,见标题下一行)", "(who delivered the report, on the line under its title)"),
-                                    answer=found.group("name"))
+                return quote_speaker(evidence, doc_id, text, found)
         issuer = evidence.shelf.issuer_of(doc_id)
         bodies = [b for b in issuer.split("、") if b]
         # Where the notice itself writes it: the signature (the last mention), else under the title.
@@ -48,6 +44,15 @@ class IssuerKind:
             return quote_span(evidence, doc_id, text, first, last + len(bodies[where.index(last)]),
                                 evidence.say("(通报的署名)", "(as the notice signs it)"), answer=issuer)
         return evidence.abstain(evidence.say("通报中没有写明发文机关", "The notice does not name who issued it"))
+
+
+def quote_speaker(evidence: Evidence, doc_id: str, text: str, found: re.Match[str]) -> Draft:
+    """The answer naming who delivered a work report, quoting the line under its title."""
+    line = found.group().strip()
+    start = text.find(line, found.start())
+    return quote_span(evidence, doc_id, text, start, start + len(line),
+                      evidence.say("(报告人,见标题下一行)", "(who delivered the report, on the line under its title)"),
+                      answer=found.group("name"))
 
 
 def quote_span(evidence: Evidence, doc_id: str, text: str, start: int, end: int, note: str, answer: str = "") -> Draft:

@@ -6,7 +6,7 @@ import re
 
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.kinds.issuer import quote_span, speaker_line
+from assistant.kinds.issuer import quote_speaker, speaker_line
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question
 from ingest.tagger import tagger
@@ -28,11 +28,7 @@ class PersonKind:
             _, text = evidence.shelf.section_at(doc_id, 0)
             found = speaker_line(text)
             if found and found.group("office") == asked.group():
-                line = found.group().strip()
-                start = text.find(line, found.start())
-                return quote_span(evidence, doc_id, text, start, start + len(line),
-                                  evidence.say("(报告人,见标题下一行)", "(who delivered the report, on the line under its title)"),
-                                  answer=found.group("name"))
+                return quote_speaker(evidence, doc_id, text, found)
         pseg = tagger()
         for ss in evidence.scored[:5]:
             if not evidence.answers(ss):

@@ -38,8 +38,8 @@ class SignatureKind:
             start, end = delivered.start(1), delivered.end(1)
             section, _ = evidence.shelf.section_at(top.doc_id, start)
             line = notice_text[delivered.start():delivered.end()].strip()
-            citation = Citation(top.doc_id, top.doc_title, section.labels, section.titles, line, notice_text.find(line, delivered.start()),
-                                notice_text.find(line, delivered.start()) + len(line))
+            at = notice_text.find(line, delivered.start())
+            citation = Citation(top.doc_id, top.doc_title, section.labels, section.titles, line, at, at + len(line))
             quote = notice_text[start:end]
             return Draft(f"{quote}\n\n「{line}」{evidence.say('(报告的日期,见标题下一行)', '(the day the report was delivered, on the line under its title)')}",
                          True, [citation], [quote])
