@@ -184,7 +184,7 @@ def test_a_metric_given_only_for_another_side_is_not_stated_for_the_side_asked(t
     assert bot.ask("那人均消费支出是多少?", history=history).text.startswith("21640元")
     # a follow-up asking how much the topic's metric rose asks the change, not the level
     history = [{"role": "user", "content": "苇塘县城镇居民人均可支配收入多少?"}, {"role": "assistant", "content": "41260元,增长4.9%。"}]
-    assert bot.ask("那农村居民收入涨了多少?", history=history).text.startswith("6.6%")
+    assert bot.ask("那农村的收入又涨了多少?", history=history).text.startswith("6.6%")
     # an English question names its side in the glossary's words ("rural residents" → 农村)
     english = bot.ask("What was the per capita consumption spending of rural residents in Weitang?")
     assert not english.found and "21640" in english.text, english.text
