@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from assistant.errors import QuestionError
 from assistant.figures import find_figures
-from assistant.lexicon import cues, glossary_in, question_table, without_asking_words, without_manner, words
+from assistant.lexicon import cues, glossary_in, named_things, question_table, without_asking_words, without_manner, words
 from ingest.tagger import tagger
 
 MAX_QUESTION_CHARS = 2000
@@ -168,7 +168,7 @@ def analyse(text: str) -> Question:
         unit = ""  # "降了几个点": percentage points, not a count of things
     if unit == "个" and text[count.end() : count.end() + 1] == "人":
         unit = "人"  # "几个人": people are counted in 人, not 个 (but "几个村" counts villages in 个)
-    part, alone = _part(text)
+    part, alone = (_english_part(text), False) if english else _part(text)
     return Question(
         text=text,
         unit=unit,
@@ -250,6 +250,17 @@ def _part_pattern() -> re.Pattern[str]:
 
 
 _SPAN_WORDS = ("以上", "以下", "以内", "以来", "之间", "前后", "左右", "之后", "以前", "以后")
+
+
+def _english_part(text: str) -> str:
+    """The part an English question asks of a whole ("of the funds returned, how much was
+    allowances" → 补贴): the first Chinese term of each thing the part names that the whole does not."""
+    for pattern in question_table("part").get("english", ()):
+        found = re.search(pattern, text, re.IGNORECASE)
+        if found:
+            whole = {w for entry in named_things(found.group("whole")) for w in entry}
+            return " ".join(entry[0] for entry in named_things(found.group("part")) if not whole & set(entry))
+    return ""
 
 
 def _part(text: str) -> tuple[str, bool]:

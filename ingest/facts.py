@@ -464,6 +464,8 @@ def _governor(text: str, d: _Draft, previous: _Draft | None, following: _Draft |
     w = _words()
     n = d.n
     left_start = previous.n.end if previous else d.clause[0]
+    if previous is not None and previous.clause == d.clause and text.startswith(tuple(w["threshold_words"]), previous.n.end):
+        left_start = previous.n.start  # 35岁以下的占比72.3%: the bound names the group the share is of
     left = text[left_start : n.start]
     if n.hedge and left.endswith(n.hedge):
         left = left[: -len(n.hedge)]

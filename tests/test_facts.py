@@ -53,6 +53,13 @@ def test_qizhong_is_a_part_of_the_whole():
     assert (part.time, part.time_basis) == ("2021", "notice")
 
 
+def test_a_bound_before_a_figure_names_the_group_it_is_of():
+    got = facts("全年发展党员218名,其中40岁以下的占比达到68.4%,大专以上学历的占比55.2%。")
+    assert fact(got, "68.4%").governor == "40岁以下的占比"
+    assert fact(got, "55.2%").governor == "大专以上学历的占比"
+    assert fact(got, "218名").governor == "发展党员"
+
+
 def test_respectively_maps_onto_the_list_named_before():
     got = facts("2020年,第一、二、三产业对经济增长的贡献率分别为5.1%、38.2%、56.7%。")
     assert [(f.governor, f.value, f.unit) for f in got if f.kind is FactKind.PERCENT] == [

@@ -246,6 +246,17 @@ def test_a_part_the_notice_does_not_break_out_is_not_stated(tmp_path):
     assert bot.ask("苇塘追回的就业补贴和社保补贴资金有多少?").text.startswith("95.4万元")
 
 
+def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
+                    "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"
+                    "全年民生支出31.47亿元,其中教育、卫生健康支出分别为8.62亿元、3.05亿元。\n"})
+    # the part named in the glossary's words ("allowances" → 津补贴, "on health" → 卫生健康)
+    assert bot.ask("Weitang: of the illegal funds returned, how much was allowances?").text.startswith("38.2万元")
+    assert bot.ask("How much did Weitang spend on health?").text.startswith("3.05亿元")
+    # the whole asked in words the part's entry also gives (claw back: 追缴 清退) is the whole
+    assert bot.ask("How much misused money did Weitang claw back?").text.startswith("210.6万元")
+
+
 def test_a_follow_up_asking_one_side_of_the_topic_is_answered_by_the_sentence_after_the_whole(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-trade": "苇塘县2024年国民经济和社会发展统计公报\n\n五、国内贸易\n全年社会消费品零售总额86.40亿元,比上年增长6.2%。"
                     "按经营地分,城镇消费品零售额67.15亿元,增长5.9%;乡村消费品零售额19.25亿元,增长7.3%。\n"})

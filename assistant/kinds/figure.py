@@ -21,7 +21,7 @@ from assistant.evidence import GENERIC, ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
-from assistant.lexicon import chinese_keywords, contrasts, cues, other_side, question_table, synonym_groups, synonyms_in
+from assistant.lexicon import chinese_keywords, contrasts, cues, named_things, other_side, question_table, synonym_groups, synonyms_in
 from assistant.question import AskKind, Question, meant
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize, tokenize
@@ -271,6 +271,9 @@ def unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
     said_of_whole += " ".join(w for others in synonyms_in(said_of_whole).values() for w in others)
     own = [w for w in tokenize(fact.governor) if len(w) > 1 and w not in said_of_whole and w not in GENERIC]
     asked = normalize(evidence.question.text)
+    # "spend on education" says 教育 in the glossary's words; an entry that also gives a word of
+    # the whole's ("claw back": 追缴 清退) names the whole, not the part
+    asked += " " + " ".join(w for entry in named_things(asked) if not any(t in said_of_whole for t in entry) for w in entry)
     said = {a for t, alts in evidence.focus_terms.alternatives.items() if t in asked for a in alts}
     said |= {t for t in evidence.focus_terms.weights if len(t) > 1 and t in asked}  # 出口 asks 出口额
     return bool(own) and not any(w in asked or any(w in a or a in w for a in said) for w in own)
