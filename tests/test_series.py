@@ -246,6 +246,17 @@ def test_a_part_the_notice_does_not_break_out_is_not_stated(tmp_path):
     assert bot.ask("苇塘追回的就业补贴和社保补贴资金有多少?").text.startswith("95.4万元")
 
 
+def test_a_hedged_figure_gives_way_to_the_exact_one_it_rounds(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-subsidy": "苇塘县巡察整改情况的通报\n\n通过整改,追回违规发放的种粮补贴资金30余万元,拨付产业扶持资金超过2亿元。\n"
+                    "一、整改情况\n(一)对2021年以来发放的种粮补贴进行全面核查,涉及农户3215户、补贴资金2864.5万元,发现冒领问题12起,追回补贴资金36.4万元。\n"
+                    "(二)全年另行追回工程款15.2万元。\n"})
+    answer = bot.ask("苇塘追回的种粮补贴一共是多少钱?")
+    assert answer.text.startswith("36.4万元"), answer.text
+    assert "30余万元" in answer.text  # the rounded statement is pointed to, not hidden
+    # a hedged figure no exact one lies within is still the answer (超过2亿元 is not 15.2万元's)
+    assert bot.ask("苇塘拨付的产业扶持资金有多少?").text.startswith("超过2亿元")
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"

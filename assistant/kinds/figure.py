@@ -23,6 +23,7 @@ from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
 from assistant.lexicon import chinese_keywords, contrasts, cues, named_things, other_side, question_table, synonym_groups, synonyms_in
 from assistant.question import AskKind, Question, meant
+from ingest import numerals as nm
 from ingest.facts import Fact, FactKind
 from ingest.keyword import normalize, tokenize
 from ingest.tagger import tagger
@@ -192,12 +193,15 @@ class FigureKind:
             across = _per_notice(evidence, best, candidates)
             if len(across) > 1:
                 return _across(evidence, across)
+        # the hedged figure answers; the exact one it rounds is what is stated (its own sentence
+        # may say the question's words less: 追回补贴资金42.7万元 after a long clause)
+        stated, best = best, _exact_restatement(best, candidates, settings) or best
         sentence = best.scored.sentence
         lead = best.span if not question.english else f"{best.span} (according to the notice)"
         text = f"{lead}\n\n{evidence.quote(sentence)}"
         citations = [cite(sentence)]
         figures = [best.span]
-        rival = _rival(best, candidates, settings)
+        rival = stated if stated is not best and stated.scored.sentence.labels != best.scored.sentence.labels else _rival(best, candidates, settings)
         if rival is not None:
             rs = rival.scored.sentence
             where = evidence.where(rs.doc_id, rs.labels, rs.titles)
@@ -335,6 +339,34 @@ def _own_text(candidate: _Candidate) -> str:
     return text
 
 
+def _restates(rounded: _Candidate, exact: _Candidate, spread: float) -> bool:
+    """Whether a hedged figure (超过150亿元, 40余万元) is the notice's rounding of an exact one: the
+    same kind and unit, the exact value on the side of the number the hedge says, within `spread`."""
+    a, b = rounded.fact, exact.fact
+    if a is None or b is None or a.value is None or b.value is None or a.kind != b.kind or a.value <= 0:
+        return False
+    if rounded.scored.sentence.doc_id != exact.scored.sentence.doc_id:
+        return False
+    bounds = nm.lexicon().words["hedge_bounds"]
+    hedge = a.hedge or next((w for side in bounds.values() for w in side if w in rounded.span), "")
+    ratio = b.value / a.value
+    if hedge in bounds["at_least"]:
+        return 1.0 <= ratio <= 1.0 + spread
+    if hedge in bounds["at_most"]:
+        return 1.0 - spread <= ratio <= 1.0
+    return hedge in bounds["about"] and abs(ratio - 1.0) <= spread
+
+
+def _exact_restatement(best: _Candidate, candidates: list[_Candidate], settings) -> _Candidate | None:
+    """The exact figure a hedged best one rounds, said of the same thing about as well
+    (追回…补贴资金40余万元 beside 追回补贴资金42.7万元): the notice's own precise figure is the answer."""
+    if not best.rounded:
+        return None
+    return next((other for other in candidates[:6] if other is not best and not other.rounded and other.year_ok
+                 and other.support >= settings.rival_lexical * best.support
+                 and _restates(best, other, settings.restated_spread)), None)
+
+
 def _plainest_first(candidates: list[_Candidate]) -> list[_Candidate]:
     """Of figures that score exactly alike, the one named plainly comes first when every other one
     is named by the same words qualified (地区生产总值326.48亿元 before 人均地区生产总值71260元):
@@ -415,7 +447,7 @@ def _across(evidence: Evidence, found: list[_Candidate]) -> Draft:
 
 def _rival(best: _Candidate, candidates: list[_Candidate], settings) -> _Candidate | None:
     """The same metric with a different figure in another section, worth a warning."""
-    for other in candidates[1:8]:
+    for other in [c for c in candidates[:8] if c is not best]:
         same_metric = (
             other.figure.kind == best.figure.kind
             and other.figure.key != best.figure.key
