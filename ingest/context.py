@@ -137,6 +137,9 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     opening = _opening(body)
     places = _places([issuer, meta.get("issuer", "")], [title], opening)
     kind, event_word = _kind(title, opening)
+    bare = next((p for p in reversed(places) if issuer and p.name.endswith(issuer[0]) and not any(q.short in issuer for q in places)), None)
+    if bare is not None:
+        issuer = f"{bare.name}{issuer[1:]}"  # 来源:县审计局, on 苘垣县's page: 苘垣县审计局
     if not issuer and places and _usual_issuer(kind):
         issuer = f"{places[-1].name}{_usual_issuer(kind)}"  # 篆山县…统计公报, named by no one: 篆山县统计局
     events = _events(opening, event_word)
@@ -146,7 +149,8 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     if not year and events:  # undated: it was written after the last event it reports (反馈)
         year = max(e.date.split("/")[-1][:4] for e in events)
     titled = re.search(r"(\d{4})年", title)
-    if titled and reports_on_title_year(kind):
+    if titled and (reports_on_title_year(kind) or title.startswith("年度", titled.end() - 1)):
+        # "关于2024年度法治政府建设情况的报告", signed in 2025: it reports on 2024 whatever its kind
         # "鹤岭县2023年国民经济和社会发展统计公报", signed in 2024: its 全年, 年末 are 2023's
         year = titled.group(1)
     if not year:

@@ -146,6 +146,19 @@ def test_an_undated_notice_speaks_from_the_year_of_the_last_event_it_reports():
     assert context.signed_on == "" and context.year == "2025" and context.short_name.endswith("2025")
 
 
+def test_a_title_year_of_a_whole_year_dates_the_report_and_a_bare_issuer_takes_the_place():
+    # "关于2024年度…的报告", delivered in 2025, reports on 2024, whatever its genre is called
+    context = extract_context("关于鹿山县2024年度县级预算执行和其他财政收支的审计工作报告\n"
+                              "——2025年6月27日在鹿山县第十七届人民代表大会常务委员会第二十九次会议上\n一、预算执行情况\n正文。",
+                              meta={"issuer": "县审计局", "published_on": "2025-07-03"})
+    assert (context.year, context.kind, context.issuer) == ("2024", "审计工作报告", "鹿山县审计局"), context
+    context = extract_context("蓼川市2024年生态环境状况公报\n\n一、环境空气\n全市优良天数比率为89.6%。\n蓼川市生态环境局\n2025年5月30日")
+    assert (context.year, context.kind) == ("2024", "环境状况公报")
+    # 十二届市委 is a congress's term, not a city
+    context = extract_context("中共鹿山区委关于十二届市委第四轮巡视反馈意见整改进展情况的通报\n\n芗川市委巡视组对鹿山区开展了巡视。")
+    assert [p.name for p in context.places] == ["鹿山区"], context.places
+
+
 @pytest.mark.parametrize("path", sorted(p for p in (REPO_ROOT / "eval" / "notices").glob("*") if p.suffix in (".txt", ".html")) + [SAMPLE_NOTICE],
                          ids=lambda p: p.name)
 def test_every_eval_notice_has_its_issuer_a_place_and_a_date(path):
