@@ -282,7 +282,7 @@ class Answerer:
         if record is None:
             return ""
         dated = (record.signed_on or record.published_on)[:4]
-        if not dated and record.year.isdigit() and reports_on_title_year(record.kind):
+        if not dated and record.year.isdigit() and reports_on_title_year(record.kind, record.title):
             return str(int(record.year) + 1)  # an undated 2024 bulletin came out in 2025
         return dated or record.year
 

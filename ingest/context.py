@@ -111,10 +111,13 @@ def _kinds() -> tuple[tuple[str, tuple[str, ...], str, bool, str], ...]:
     return tuple(rows)
 
 
-def reports_on_title_year(kind: str) -> bool:
-    """Whether a notice of this kind reports on the year its title names, and comes out after it
-    (a 2024 bulletin is published in 2025)."""
-    return any(of_title for name, _, _, of_title, _ in _kinds() if name == kind)
+_WHOLE_YEAR = re.compile(r"\d{4}年度")
+
+
+def reports_on_title_year(kind: str, title: str = "") -> bool:
+    """Whether a notice reports on the year its title names, and comes out after it: a kind that
+    does (a 2024 bulletin is published in 2025), or any titled "关于2024年度…的报告"."""
+    return any(of_title for name, _, _, of_title, _ in _kinds() if name == kind) or bool(_WHOLE_YEAR.search(title))
 
 
 def _usual_issuer(kind: str) -> str:
@@ -149,8 +152,7 @@ def extract_context(body: str, meta: dict[str, str] | None = None, page_title: s
     if not year and events:  # undated: it was written after the last event it reports (反馈)
         year = max(e.date.split("/")[-1][:4] for e in events)
     titled = re.search(r"(\d{4})年", title)
-    if titled and (reports_on_title_year(kind) or title.startswith("年度", titled.end() - 1)):
-        # "关于2024年度法治政府建设情况的报告", signed in 2025: it reports on 2024 whatever its kind
+    if titled and reports_on_title_year(kind, title):
         # "鹤岭县2023年国民经济和社会发展统计公报", signed in 2024: its 全年, 年末 are 2023's
         year = titled.group(1)
     if not year:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
+from assistant.config import REPO_ROOT
 
 TEMPLATE = """中共苇塘县委关于巡视整改进展情况的通报
 
@@ -255,6 +256,29 @@ def test_a_hedged_figure_gives_way_to_the_exact_one_it_rounds(tmp_path):
     assert "30余万元" in answer.text  # the rounded statement is pointed to, not hidden
     # a hedged figure no exact one lies within is still the answer (超过2亿元 is not 15.2万元's)
     assert bot.ask("苇塘拨付的产业扶持资金有多少?").text.startswith("超过2亿元")
+
+
+def test_an_audit_report_asked_in_peoples_words(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-shenji": "关于苇塘县2024年度县级预算执行和其他财政收支的审计工作报告\n\n"
+                    "一、县级预算执行审计情况\n2024年,全县政府性基金预算收入152300万元,其中国有土地使用权出让收入121870万元;"
+                    "截至2024年底,应缴未缴国有土地使用权出让收入2864.21万元。\n"
+                    "二、部门预算执行审计情况\n县审计局对县教育局等21个部门的预算执行情况进行了审计,审计资金总额183420万元,"
+                    "发现问题金额4216.8万元,其中违规使用资金612.3万元。\n"
+                    "三、整改情况\n截至2025年5月底,本报告反映的66个问题中,已整改问题58个,尚未整改问题8个。\n"})
+    # the noun asked the amount of governs the figure, not the sum audited before it
+    # 卖地 is people's word for 土地出让; asked plainly, not the 应缴未缴 part of it
+    assert bot.ask("苇塘卖地收入多少?").text.startswith("121870万元")
+    # an undated report on 2024年度 speaks from the year after it: its 去年 is 2024
+    assert bot.ask("苇塘去年卖地收入多少?").text.startswith("121870万元")
+    assert bot.ask("苇塘还有几个问题没改?").text.startswith("8个")
+    assert bot.ask("苇塘审计局查出部门多少问题金额?").text.startswith("4216.8万元")
+
+
+def test_a_metric_asked_plainly_is_not_its_qualified_part_scoring_nearly_alike(tmp_path):
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(REPO_ROOT / "eval" / "notices" / "series4-diwan-shenji-baogao-2024.txt")
+    # 国有土地使用权出让收入133224万元, not the 应缴未缴…收入 of a short sentence that says every word but one
+    assert bot.ask("2024年菂湾区国有土地出让收入有多少钱?").text.startswith("133224万元")
 
 
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):

@@ -114,7 +114,7 @@ class FigureKind:
                     fit = governor_fit(evidence.focus_terms, fact)
                     support = max(support, fit)
                     score += settings.governor_weight * fit
-                    if _governed_by(question.predicate, fact.governor):
+                    if _governed_by(question.predicate, fact.governor) or _names_asked_noun(question, fact.governor):
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
                     score += settings.role_weight * role_fit(roles, _role_of(fact, ss.sentence.text, figure))
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
@@ -164,7 +164,7 @@ class FigureKind:
                 return evidence.abstain(evidence.say(f"通报中这一数字只有约数「{rounded.span}」,没有给出确切数字",
                                                      f"The notice gives this figure only rounded ({rounded.span})"),
                                        closest=rounded.scored.sentence)
-        candidates = _plainest_first(candidates)
+        candidates = _plainest_first(candidates, settings.plain_margin, normalize(question.text))
         best = candidates[0]
         floor = settings.min_support_english if question.english else settings.min_support
         if evidence.resolved.is_followup:
@@ -367,19 +367,30 @@ def _exact_restatement(best: _Candidate, candidates: list[_Candidate], settings)
                  and _restates(best, other, settings.restated_spread)), None)
 
 
-def _plainest_first(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Of figures that score exactly alike, the one named plainly comes first when every other one
-    is named by the same words qualified (地区生产总值326.48亿元 before 人均地区生产总值71260元):
-    asked plainly, the plain metric is meant."""
+def _plainest_first(candidates: list[_Candidate], margin: float = 0.0, asked: str = "") -> list[_Candidate]:
+    """Of figures that score alike (within `margin` of the best), the one named plainly comes first
+    when every other one is named by the same words qualified (地区生产总值326.48亿元 before
+    人均地区生产总值71260元; 土地出让收入 before 应缴未缴土地出让收入): asked plainly, the plain metric is meant."""
     best = candidates[0]
     level = [c for c in candidates[:4] if c.score >= best.score - 1e-9 and c.figure.key != best.figure.key]
-    if not level:
+    if level:
+        group = [best, *level]
+        for c in group:
+            name = c.fact.governor if c.fact is not None else ""
+            others = [o for o in group if o.figure.key != c.figure.key]
+            if name and all(_same_or_qualified(c, o) for o in others):
+                return [c, *[o for o in candidates if o is not c]]
         return candidates
-    group = [best, *level]
-    for c in group:
-        name = c.fact.governor if c.fact is not None else ""
-        others = [o for o in group if o.figure.key != c.figure.key]
-        if name and all(_same_or_qualified(c, o) for o in others):
+    # Nearly alike: the best is the plain metric's words with a qualifier before them that the
+    # question does not say (应缴未缴 of 国有土地使用权出让收入): the plain figure is meant.
+    if best.fact is None:
+        return candidates
+    for c in candidates[1:4]:
+        if c.score < best.score * (1 - margin) or c.fact is None:
+            break
+        plain, longer = _WHOLE_PLACE.sub("", c.fact.governor), _WHOLE_PLACE.sub("", best.fact.governor)
+        qualifier = longer[: -len(plain)] if plain and longer.endswith(plain) and len(plain) >= _METRIC_CHARS else ""
+        if qualifier and not any(w in asked for w in tokenize(qualifier) if len(w) > 1):
             return [c, *[o for o in candidates if o is not c]]
     return candidates
 
@@ -636,6 +647,13 @@ KINDS = (
 )
 # Some figure, of whatever kind the best sentence gives: after names and lists in precedence.
 ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text) or terse(q))
+
+
+def _names_asked_noun(question: Question, governor: str) -> bool:
+    """Whether a figure is of the noun a question asks the amount of ("查出多少问题金额" →
+    发现问题金额, not the 审计资金总额 before it); a count's noun is weighed by its measure word."""
+    noun = question.counted
+    return question.kind != AskKind.COUNT and len(noun) >= 3 and noun in governor
 
 
 def _governed_by(predicate: str, governor: str) -> bool:
