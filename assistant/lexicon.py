@@ -29,12 +29,20 @@ class Cues:
 
     def found_in(self, text: str) -> bool:
         lowered = text.lower()
-        return any(w in lowered for w in self.words) or any(p.search(text) for p in self.patterns)
+        return any(_holds(lowered, w) for w in self.words) or any(p.search(text) for p in self.patterns)
 
     def first_in(self, text: str) -> str:
         """The first cue word the text holds ("" if none)."""
         lowered = text.lower()
-        return next((w for w in self.words if w in lowered), "")
+        return next((w for w in self.words if _holds(lowered, w)), "")
+
+
+def _holds(lowered: str, word: str) -> bool:
+    """Whether a cue word is in the text; an English one only where a word starts ("ratio" is not
+    in "concentration", "percent" is in "percentage")."""
+    if word not in lowered:
+        return False
+    return not word[:1].isascii() or not word[:1].isalpha() or re.search(rf"(?<![a-z]){re.escape(word)}", lowered) is not None
 
 
 @lru_cache(maxsize=1)

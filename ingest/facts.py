@@ -719,8 +719,9 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
     header_years = {year for _, _, year in columns if year}
     unit_column = next((j for j, (name, _, _) in enumerate(columns) if name in w["unit_headers"]), None)
     whole_of_column: dict[int, int] = {}  # column → the draft of the last row that is not a 其中 row
-    # 比上年增长(%) beside a single 2022年 column holds for 2022 too
-    table_year = next(iter(header_years)) if len(header_years) == 1 else ""
+    # 比上年增长(%) beside a single 2022年 column holds for 2022 too; 变化幅度(%) after 2023年 and
+    # 2024年 columns is the change to the later one
+    table_year = max(header_years) if header_years else ""
     for r_start, line in body:
         cells = _cells(r_start, line)
         if not cells:
@@ -750,7 +751,7 @@ def _read_table(text: str, rows: list[tuple[int, str]], caption: str, context: d
                         got = _unit_value(n.value, unit)
                         if got:
                             d.kind, d.value = got
-                            d.unit = unit
+                        d.unit = unit  # 微克/立方米: a unit the lexicon does not value still says what 29 is
                     for name in ("planned", "actual", "target", "change"):
                         if any(word in col_name for word in w["roles"][name]):
                             d.role = name

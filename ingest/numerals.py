@@ -149,6 +149,12 @@ def _patterns() -> dict[str, re.Pattern]:
         "after_range": re.compile(rf"\s?[-—~至到－–]\s?(?:(?P<y>{year})\s?年)?\s?(?:(?P<m>{month})\s?月)?\s?(?:(?P<d>{day})\s?[日号])?{part}?"),
         # A date that lost characters in markup stripping (2021915日): a date, but not a readable one.
         "damaged_date": re.compile(r"(?<![\d.])\d{5,8}日"),
+        # a rate per a base (孕产妇死亡率24.24/10万) and a ratio to one (生师比16.1:1): one figure each
+        "rate": re.compile(rf"(?<![\d.])(?P<num>{_AR_NUMBER})\s?/\s?(?P<per>10万|十万|1万|万|1000|千)(?![\d.])"),
+        "ratio": re.compile(rf"(?<![\d.:：])(?P<num>{_AR_NUMBER})\s?[:：]\s?1(?![\d.:：])"),
+        # PM2.5, NO2, G4: digits after Latin letters are part of a name, they count nothing
+        # (after digits, letters may be a unit written in Latin: 100MW)
+        "latin_name": re.compile(r"[A-Za-z]+\d+(?:\.\d+)?"),
         "percent_words": re.compile(rf"(?P<word>百分之|千分之)(?P<num>{_CN_NUMBER}|{_AR_NUMBER})"),
         "ordinal": re.compile(rf"第(?P<num>{_AR_NUMBER}|{_CN_NUMBER})(?P<unit>{units})?"),
         "quantity": re.compile(
@@ -248,6 +254,18 @@ def scan(text: str) -> list[Numeral]:
     for m in p["damaged_date"].finditer(text):
         if free(m.start(), m.end()):
             claim(Numeral(m.start(), m.end(), DATE, None, "", "", ""))
+    for m in p["rate"].finditer(text):
+        value = number_value(m["num"])
+        if value is not None and free(m.start(), m.end()):
+            unit = text[m.end("num") : m.end()].replace(" ", "")
+            claim(Numeral(m.start(), m.end(), PERCENT, float(value), unit, unit, number=float(value)))
+    for m in p["ratio"].finditer(text):
+        value = number_value(m["num"])
+        if value is not None and free(m.start(), m.end()):
+            claim(Numeral(m.start(), m.end(), NUMBER, float(value), ":1", "", number=float(value)))
+    for m in p["latin_name"].finditer(text):
+        if free(m.start(), m.end()):
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # no figure, and none inside it
     for m in p["percent_words"].finditer(text):
         value = number_value(m["num"])
         if value is not None and free(m.start(), m.end()):

@@ -279,6 +279,21 @@ def test_negative_figures_and_table_unit_column_and_part_rows():
     assert (fact(got, "-1.6%").value, fact(got, "-1.6%").unit) == (-1.6, "%")
 
 
+def test_a_unit_column_the_lexicon_does_not_value_and_a_change_column_after_two_years():
+    text = (
+        "表1 2023年、2024年主要污染物浓度\n"
+        "| 污染物 | 单位 | 2023年 | 2024年 | 变化幅度(%) |\n"
+        "|---|---|---|---|---|\n"
+        "| 可吸入颗粒物(PM10) | 微克/立方米 | 61 | 55 | -9.8 |\n"
+    )
+    got = facts(text)
+    cell = fact(got, "55")
+    assert (cell.unit, cell.governor, cell.time) == ("微克/立方米", "可吸入颗粒物", "2024")
+    change = fact(got, "-9.8")
+    assert (change.role, change.time) == ("change", "2024")  # the change to the later year
+    assert not any(f.text == "10" for f in got)  # PM10 names the thing
+
+
 def test_facts_stored_at_ingest_read_back_from_a_real_store(tmp_path, monkeypatch):
     from assistant import Assistant
     from ingest.sections import parse_sections

@@ -89,3 +89,13 @@ def test_a_shifted_figure_is_the_same_figure_further_on():
 
     for n in scan("由2020年的42.2亿元提高到约45.83亿元,增长百分之九十三点二"):
         assert n.shifted(7) == dataclasses.replace(n, start=n.start + 7, end=n.end + 7)
+
+
+def test_rates_ratios_and_names_holding_digits():
+    text = "孕产妇死亡率为18.62/10万,生师比为14.3:1,细颗粒物(PM2.5)浓度31微克/立方米,NO2下降5.1%,会议09:30开始。"
+    got = {text[n.start : n.end]: n for n in scan(text)}
+    assert (got["18.62/10万"].kind, got["18.62/10万"].value, got["18.62/10万"].unit) == ("percent", 18.62, "/10万")
+    assert (got["14.3:1"].value, got["14.3:1"].unit) == (14.3, ":1")
+    # the digits of PM2.5 and NO2 count nothing; a clock time is no ratio
+    assert "2.5" not in got and "2" not in got and "31" in got and "5.1%" in got
+    assert not any(n.unit == ":1" for k, n in got.items() if "09" in k)

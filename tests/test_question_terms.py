@@ -206,3 +206,12 @@ def test_a_part_asked_of_a_whole_is_its_nouns_the_whole_does_not_say():
     assert analyse("在木里县扶持建成了几个扶贫车间?").part == ""
     assert analyse("主体责任清单明确的责任事项一共多少项?").part == ""
     assert analyse("2022年那份通报里,隐性债务化掉了多少?").part == ""
+
+
+def test_an_english_cue_is_a_word_not_letters_inside_one():
+    from assistant.lexicon import cues
+
+    percent = cues("percent")
+    assert percent.found_in("What share of the budget went to schools?")
+    assert percent.found_in("What percentage of villages were covered?")
+    assert not percent.found_in("What was the average ozone concentration?")  # not "ratio"

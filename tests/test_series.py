@@ -281,6 +281,18 @@ def test_a_metric_asked_plainly_is_not_its_qualified_part_scoring_nearly_alike(t
     assert bot.ask("2024年菂湾区国有土地出让收入有多少钱?").text.startswith("133224万元")
 
 
+def test_a_level_asked_is_a_table_cell_in_its_row_unit_and_a_ratio_answers_a_ratio(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-huanjing": "苇塘县2024年生态环境状况公报\n\n一、环境空气\n表1 苇塘县2023年、2024年主要污染物浓度\n"
+                    "| 污染物 | 单位 | 2023年 | 2024年 | 变化幅度(%) |\n|---|---|---|---|---|\n"
+                    "| 可吸入颗粒物(PM10) | 微克/立方米 | 61 | 55 | -9.8 |\n| 臭氧(O3) | 微克/立方米 | 149 | 152 | 2.0 |\n"
+                    "二、教育\n全县小学专任教师2,318人,生师比为15.2:1,专任教师中本科及以上学历的占88.6%。\n"})
+    # the level, in the unit its row names — not the change beside it, nor letters' digits
+    assert bot.ask("苇塘2024年臭氧浓度是多少?").text.startswith("152微克/立方米")
+    assert bot.ask("What was Weitang's PM10 concentration in 2023?").text.startswith("61微克/立方米")
+    assert bot.ask("Weitang primary schools: what is the pupil-teacher ratio?").text.startswith("15.2:1")
+    assert bot.ask("苇塘小学生师比多少?").text.startswith("15.2:1")
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"

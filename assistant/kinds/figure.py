@@ -116,7 +116,10 @@ class FigureKind:
                     score += settings.governor_weight * fit
                     if _governed_by(question.predicate, fact.governor) or _names_asked_noun(question, fact.governor):
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
-                    score += settings.role_weight * role_fit(roles, _role_of(fact, ss.sentence.text, figure))
+                    role = _role_of(fact, ss.sentence.text, figure)
+                    score += settings.role_weight * role_fit(roles, role)
+                    if not roles and role == "change" and self.kind == AskKind.FIGURE:
+                        score *= settings.unasked_change_penalty  # "浓度是多少": the level, not its change beside it
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     years = evidence.asked_years(ss.sentence.doc_id)
                     year_ok = year_ok or (bool(years) and fact_year in years)
@@ -230,7 +233,11 @@ class FigureKind:
         return "asked" if _counts(question.counted, text, figure) else None
 
     def _may_answer(self, question: Question, figure: Figure, figures: list[Figure], excluded: set[str]) -> bool:
-        if figure.kind not in _ANSWERED_BY[self.kind] or figure.key in excluded or figure.value in question.given_values:
+        # a bare number that says what it is in (生师比16.1:1, a cell under 单位 微克/立方米) is a figure too
+        # (and a ratio answers what asks a share or ratio: "生师比", "pupil-teacher ratio")
+        measured = figure.kind == "number" and bool(figure.unit) and (
+            self.kind == AskKind.FIGURE or (self.kind == AskKind.PERCENT and figure.unit == ":1"))
+        if (figure.kind not in _ANSWERED_BY[self.kind] and not measured) or figure.key in excluded or figure.value in question.given_values:
             return False
         if (question.magnitude and figure.value is not None and figure.value < question.magnitude * MAGNITUDE_SLACK
                 and figure.kind != "number"):  # a table's bare 3417 takes its order from its header (万只)
