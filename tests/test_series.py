@@ -293,6 +293,16 @@ def test_a_level_asked_is_a_table_cell_in_its_row_unit_and_a_ratio_answers_a_rat
     assert bot.ask("苇塘小学生师比多少?").text.startswith("15.2:1")
 
 
+def test_a_plain_question_gets_what_was_not_what_is_aimed_at_nor_a_part(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-fazhi": "苇塘县人民政府关于2024年度法治政府建设情况的报告\n\n一、2024年工作成效\n"
+                    "2024年末,全县共有养老机构36个,比上年增加2个。其中:公办养老机构21个,民办养老机构15个。\n"
+                    "全县行政机关作为被告的一审行政诉讼案件审结46件,其中败诉4件,败诉率为8.7%,较上年下降1.2个百分点。\n"
+                    "三、2025年工作打算\n1、严格执行重大行政决策程序,行政诉讼败诉率控制在8%以内。\n"})
+    assert bot.ask("苇塘行政诉讼的败诉率是多少?").text.startswith("8.7%")
+    assert bot.ask("苇塘今年败诉率要控制在多少?").text.startswith("8%以内")  # the target, when asked
+    assert bot.ask("苇塘一共有多少家养老机构?").text.startswith("36个")  # not 其中 民办's alike count
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"

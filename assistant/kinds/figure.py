@@ -120,6 +120,8 @@ class FigureKind:
                     score += settings.role_weight * role_fit(roles, role)
                     if not roles and role == "change" and self.kind == AskKind.FIGURE:
                         score *= settings.unasked_change_penalty  # "浓度是多少": the level, not its change beside it
+                    if not roles and role == "target":
+                        score *= settings.unasked_target_penalty  # "败诉率是多少": what it was, not what is aimed at
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     years = evidence.asked_years(ss.sentence.doc_id)
                     year_ok = year_ok or (bool(years) and fact_year in years)
@@ -434,7 +436,7 @@ def _qualifies(longer: str, plain: str) -> bool:
 
 _METRIC_CHARS = 4
 # "全县地区生产总值": the whole of the notice's place says which place, not which metric.
-_WHOLE_PLACE = re.compile(r"^(全区|全县|全市|全省|全镇|全乡|全街道|我区|我县|我市)")
+_WHOLE_PLACE = re.compile(r"^(全区|全县|全市|全省|全镇|全乡|全街道|我区|我县|我市)(共有|现有|拥有|共计)?")
 
 
 def _per_notice(evidence: Evidence, best: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
