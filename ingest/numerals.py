@@ -155,6 +155,8 @@ def _patterns() -> dict[str, re.Pattern]:
         # PM2.5, NO2, G4: digits after Latin letters are part of a name, they count nothing
         # (after digits, letters may be a unit written in Latin: 100MW)
         "latin_name": re.compile(r"[A-Za-z]+\d+(?:\.\d+)?"),
+        # 见表1, 附件2: the number of a table or an annex names it
+        "reference": re.compile(r"(?:(?<=[见如详据按])|(?<![\u4e00-\u9fff]))(?:附表|附件|表|图)\d+(?![\d.])"),
         "percent_words": re.compile(rf"(?P<word>百分之|千分之)(?P<num>{_CN_NUMBER}|{_AR_NUMBER})"),
         "ordinal": re.compile(rf"第(?P<num>{_AR_NUMBER}|{_CN_NUMBER})(?P<unit>{units})?"),
         "quantity": re.compile(
@@ -263,7 +265,7 @@ def scan(text: str) -> list[Numeral]:
         value = number_value(m["num"])
         if value is not None and free(m.start(), m.end()):
             claim(Numeral(m.start(), m.end(), NUMBER, float(value), ":1", "", number=float(value)))
-    for m in p["latin_name"].finditer(text):
+    for m in (*p["latin_name"].finditer(text), *p["reference"].finditer(text)):
         if free(m.start(), m.end()):
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # no figure, and none inside it
     for m in p["percent_words"].finditer(text):

@@ -99,3 +99,6 @@ def test_rates_ratios_and_names_holding_digits():
     # the digits of PM2.5 and NO2 count nothing; a clock time is no ratio
     assert "2.5" not in got and "2" not in got and "31" in got and "5.1%" in got
     assert not any(n.unit == ":1" for k, n in got.items() if "09" in k)
+    # the number of a table or an annex names it; a meter's count is still a figure
+    text = "各项资金审计情况见表3。表4 主要指标。更换水表120块,附件2。"
+    assert [text[n.start : n.end] for n in scan(text)] == ["120"]
