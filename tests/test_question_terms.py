@@ -215,3 +215,11 @@ def test_an_english_cue_is_a_word_not_letters_inside_one():
     assert percent.found_in("What share of the budget went to schools?")
     assert percent.found_in("What percentage of villages were covered?")
     assert not percent.found_in("What was the average ozone concentration?")  # not "ratio"
+
+
+def test_english_words_of_a_change_ask_the_change():
+    from assistant.kinds.figure import asked_roles
+
+    assert "change" in asked_roles("By how many points did the share of good days go up in 2024?")
+    assert "change" in asked_roles("How much did retail sales grow year on year?")
+    assert "change" not in asked_roles("What was the ozone concentration in 2024?")
