@@ -258,6 +258,10 @@ class Answerer:
         starts, facts = self._facts_of(doc_id)
         return facts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
 
+    def has_facts(self, doc_id: str) -> bool:
+        """Whether the notice's figures were read into facts at ingest (every store since facts)."""
+        return bool(self._facts_of(doc_id)[1])
+
     def _facts_of(self, doc_id: str):
         record = self.store.document(doc_id)
         key = (doc_id, record.version if record else "")

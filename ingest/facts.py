@@ -319,6 +319,10 @@ def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: lis
     end = start + len(line)
     found = [n.shifted(start) for n in nm.scan(line)]
     heading = match_heading(line)
+    if heading is not None and heading.ordinal is not None:
+        # the number that marks a heading (2.加强基层党组织建设) is its label, not a figure
+        title_at = line.find(heading.title) if heading.title else len(line)
+        found = [n for n in found if n.start - start >= title_at]
     if heading is not None:
         _enter_heading(context, heading.level, _year_in(heading.title) if any(c.isdigit() or c in "〇二" for c in heading.title) else "",
                        _heading_role(heading.title))

@@ -303,6 +303,14 @@ def test_a_plain_question_gets_what_was_not_what_is_aimed_at_nor_a_part(tmp_path
     assert bot.ask("苇塘一共有多少家养老机构?").text.startswith("36个")  # not 其中 民办's alike count
 
 
+def test_a_headings_number_is_never_an_answer(tmp_path):
+    # 青漪's "2.加强基层党组织建设。坚持…" names its heading 2; it states no count of lax organisations
+    bot = Assistant(home=tmp_path / "home")
+    bot.ingest(REPO_ROOT / "eval" / "notices" / "series-qingyi-xunshi-2023.txt")
+    answer = bot.ask("How many lax village Party organizations were overhauled in Qingyi?")
+    assert not answer.found, answer.text
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"

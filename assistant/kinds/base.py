@@ -116,6 +116,9 @@ class Evidence:
         """The facts of the notice that lie in `sentence`, in order."""
         return self.shelf.facts_between(sentence.doc_id, sentence.start, sentence.end)
 
+    def has_facts(self, doc_id: str) -> bool:
+        return self.shelf.has_facts(doc_id)
+
     def abstain(self, reason: str | None = None, closest: Sentence | None = None) -> Draft:
         """"Not stated" (or `reason`, in the question's language), pointing to the closest passage."""
         closest = closest or (self.scored[0].sentence if self.scored else None)

@@ -87,7 +87,9 @@ class FigureKind:
         candidates: list[_Candidate] = []
         for ss in evidence.scored[:40]:
             facts = evidence.facts_in(ss.sentence)
-            figures = [_figure(f, ss.sentence.start) for f in facts] if facts else ss.sentence.figures
+            # a notice read into facts has no figure outside them (the 2 of "2.加强基层党组织建设"
+            # is a heading's number); a store from before facts falls back on the sentence's own
+            figures = [_figure(f, ss.sentence.start) for f in facts] if facts or evidence.has_facts(ss.sentence.doc_id) else ss.sentence.figures
             by_figure = dict(zip((id(f) for f in figures), facts)) if facts else {}
             for figure in figures:
                 if not self._may_answer(question, figure, figures, excluded):
