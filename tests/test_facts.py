@@ -61,6 +61,11 @@ def test_a_bound_before_a_figure_names_the_group_it_is_of():
     assert fact(got, "218名").governor == "发展党员"
 
 
+def test_a_share_said_after_a_figure_is_that_things_share():
+    got = facts("全年一般公共预算支出31.6亿元,其中民生支出25.9亿元,占一般公共预算支出的82.0%。")
+    assert fact(got, "82.0%").governor == "民生支出 占一般公共预算支出"
+
+
 def test_respectively_maps_onto_the_list_named_before():
     got = facts("2020年,第一、二、三产业对经济增长的贡献率分别为5.1%、38.2%、56.7%。")
     assert [(f.governor, f.value, f.unit) for f in got if f.kind is FactKind.PERCENT] == [
