@@ -303,6 +303,14 @@ def test_a_plain_question_gets_what_was_not_what_is_aimed_at_nor_a_part(tmp_path
     assert bot.ask("苇塘一共有多少家养老机构?").text.startswith("36个")  # not 其中 民办's alike count
 
 
+def test_a_from_to_pair_asked_plainly_gives_the_figure_now(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-guoqi": "关于苇塘县2024年度县级预算执行的审计工作报告\n\n四、国有资产管理审计情况\n"
+                    "截至2024年底,全县9户县属国有企业资产总额126.4亿元,负债总额80.1亿元,资产负债率由上年的60.2%上升到63.4%。\n"})
+    history = [{"role": "user", "content": "苇塘县属国企资产总额多少?"}, {"role": "assistant", "content": "126.4亿元。"}]
+    assert bot.ask("资产负债率呢?", history=history).text.startswith("63.4%")
+    assert bot.ask("苇塘国企资产负债率原来是多少?").text.startswith("60.2%")  # the start, when asked
+
+
 def test_a_headings_number_is_never_an_answer(tmp_path):
     # 青漪's "2.加强基层党组织建设。坚持…" names its heading 2; it states no count of lax organisations
     bot = Assistant(home=tmp_path / "home")

@@ -124,6 +124,8 @@ class FigureKind:
                         score *= settings.unasked_change_penalty  # "浓度是多少": the level, not its change beside it
                     if not roles and role == "target":
                         score *= settings.unasked_target_penalty  # "败诉率是多少": what it was, not what is aimed at
+                    if not roles and role == "from":
+                        score *= settings.unasked_from_penalty  # 由上年的58.6%上升到61.7%: asked plainly, the figure now
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     years = evidence.asked_years(ss.sentence.doc_id)
                     year_ok = year_ok or (bool(years) and fact_year in years)
