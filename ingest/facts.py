@@ -558,6 +558,10 @@ def _structures(text: str, sentence: list[_Draft], first: int, drafts: list[_Dra
                 said_of_from = text[from_word.end() : n.start] if from_word else ""
                 if any(word in said_of_from for word in w["previous_year_words"]) and d.time[:4].isdigit() and d.time == nxt.time:
                     d.time, d.time_basis = str(int(d.time[:4]) - 1), "sentence"  # 由上年末的60.7%: the year before
+        if not d.role and k and sentence[k - 1].role == "part" and sentence[k - 1].part_of is not None and (
+                d.n.base == sentence[k - 1].n.base and d.n.kind == sentence[k - 1].n.kind
+                and w["enum_gap"].fullmatch(text[sentence[k - 1].n.end : d.clause[0]].strip() or "、")):
+            d.role = "part"  # 其中医院3,105张,基层医疗卫生机构640张: the next item is a part of the same whole
         if d.role == "part":
             d.part_of = _whole_of(d, sentence[:k], first, drafts)
             if d.part_of is not None and drafts[d.part_of].governor:
@@ -575,10 +579,12 @@ def _whole_of(part: _Draft, earlier: list[_Draft], first: int, drafts: list[_Dra
             break
         previous_sentence.append(j)
     candidates = [first + j for j in range(len(earlier) - 1, -1, -1) if earlier[j].clause != part.clause] + previous_sentence
+    # (a level before a change: 床位3,862张,比上年增加176张,其中医院3,105张 is a part of the 3,862)
     for same in (lambda m: m.kind == n.kind and m.base == n.base, lambda m: m.kind == n.kind == nm.COUNT):
-        whole = next((j for j in candidates if same(drafts[j].n) and drafts[j].role != "part"), None)
-        if whole is not None:
-            return whole
+        for roles in (("part", "change"), ("part",)):
+            whole = next((j for j in candidates if same(drafts[j].n) and drafts[j].role not in roles), None)
+            if whole is not None:
+                return whole
     return None
 
 

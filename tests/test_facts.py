@@ -66,6 +66,13 @@ def test_a_share_said_after_a_figure_is_that_things_share():
     assert fact(got, "82.0%").governor == "民生支出 占一般公共预算支出"
 
 
+def test_the_items_after_qizhong_are_parts_of_the_level_not_of_its_change():
+    got = facts("年末全县实有床位2,960张,比上年增加118张,其中医院2,310张,基层医疗卫生机构512张。")
+    whole = fact(got, "2,960张")
+    for item in ("2,310张", "512张"):
+        assert fact(got, item).role == "part" and got[fact(got, item).part_of] == whole, item
+
+
 def test_respectively_maps_onto_the_list_named_before():
     got = facts("2020年,第一、二、三产业对经济增长的贡献率分别为5.1%、38.2%、56.7%。")
     assert [(f.governor, f.value, f.unit) for f in got if f.kind is FactKind.PERCENT] == [

@@ -319,6 +319,14 @@ def test_a_headings_number_is_never_an_answer(tmp_path):
     assert not answer.found, answer.text
 
 
+def test_a_whole_less_the_part_the_question_leaves_out(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-weijian": "苇塘县2024年卫生健康事业发展统计公报\n\n一、卫生资源\n"
+                    "年末全县医疗卫生机构实有床位3,862张,比上年增加176张,其中医院3,105张,基层医疗卫生机构640张。\n"})
+    answer = bot.ask("苇塘床位不算基层的有多少张?")
+    assert answer.text.startswith("3,862张中除去其中的640张") and "3222张" in answer.text, answer.text
+    assert bot.ask("苇塘医院有多少张床位?").text.startswith("3,105张")
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"

@@ -23,6 +23,7 @@ from assistant.kinds.base import Draft, Evidence, cite
 from assistant.kinds.figure import asked_roles, role_fit, unasked_part
 from assistant.lexicon import cues
 from assistant.question import AskKind, Question, years_in
+from ingest.keyword import tokenize
 from ingest.facts import Fact, FactKind
 from ingest.numerals import format_value, parse_quantity
 
@@ -64,6 +65,8 @@ class ComparisonKind:
             if pair is None:
                 return None  # no part broken out of a whole: the figure kind answers what it can
             whole, part = pair
+            if whole.fact.value is not None and part.fact.value is not None and part.fact.value > whole.fact.value:
+                return None  # 214张 "less" 4,532张: no part of that whole; the figure kind answers what it can
             if not held(pair):
                 return evidence.abstain()
             arithmetic = _arithmetic(part.fact, whole.fact, ratio=False).split(":", 1)[-1]
@@ -121,8 +124,14 @@ def _done_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
 
 def _part_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     """A whole and the part the notice breaks out of it (其中…), in the best sentences: the part
-    whose words fit the question best — the question names the part it leaves out."""
+    whose words fit the question best — the question names the part it leaves out. A part named
+    by the rest of the question ("医院的床位(不算基层)": 其中医院…) is no part to take away."""
     best: tuple[float, _Found, _Found] | None = None
+    text = evidence.question.text
+    cue = cues("comparison", "excluding").first_in(text)
+    at = text.lower().find(cue) if cue else -1
+    kept = text[:at] if at >= 0 else text
+    left_out = text[at + len(cue) :] if at >= 0 else ""
     for ss in evidence.scored[:6]:
         if not evidence.answers(ss):
             continue
@@ -130,7 +139,11 @@ def _part_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
             whole = evidence.whole_of(part, ss.sentence.doc_id)
             if whole is None or whole.unit != part.unit:
                 continue
+            if part.governor and len(part.governor) >= 2 and part.governor in kept and part.governor not in whole.governor:
+                continue
             fit = _fit(evidence, evidence.focus_terms, part) + _fit(evidence, evidence.focus_terms, whole) + ss.score
+            if any(w in left_out for w in tokenize(part.governor) if len(w) > 1):
+                fit += 1.0  # the part the question leaves out by name (不算基层: 基层医疗卫生机构)
             if best is None or fit > best[0]:
                 best = (fit, _Found(whole, ss, 1.0), _Found(part, ss, 1.0))
     return best[1:] if best else None
