@@ -97,6 +97,21 @@ class Graded:
 # -- grading ------------------------------------------------------------------------
 
 
+_ACROSS_HEADS = ("多份通报都有这个数字", "Each notice gives its own figure")
+
+
+def _own_line(answer, item: EvalItem) -> str | None:
+    """The item's notice's line of a per-notice answer (its lines follow the order of its citations)."""
+    if not answer.found or not answer.text.startswith(_ACROSS_HEADS):
+        return None
+    lines = [line for line in answer.text.split("\n\n", 1)[0].split("\n")[1:] if line.startswith("- ")]
+    docs = [c.doc_id for c in answer.citations]
+    if len(lines) != len(docs) or item.doc not in docs:
+        return None
+    line = lines[docs.index(item.doc)]
+    return line.split(":", 1)[1] if ":" in line else line  # the figure, not the label's year
+
+
 def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_texts: Sequence[str], wall_ms: float) -> Graded:
     """Grade one `Answer` against its item; `notice_text(doc_id)` is a notice's stored text."""
     from ingest.chunking import count_tokens
@@ -105,11 +120,17 @@ def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_te
     faithful = sum(1 for c in answer.citations if _quote_is_faithful(c, notice_text(c.doc_id)))
     cited_docs = [c.doc_id for c in answer.citations]
     right_notice = None
+    # A question that names no place, asked of a store where several notices state the metric, is
+    # answered notice by notice (each figure labelled by its notice): it is graded by the line of
+    # the item's own notice, as if asked of that notice.
+    own = _own_line(answer, item) if item.kind != "crossdoc" else None
+    said = own if own is not None else answer.text
     if item.answerable:
         # "Not in the notice; the closest passage: …<the figure>…" is not an answer.
-        answer_ok = (answer.found and metrics.contains_answer(answer.text, item.answers, item.all_of)
-                     and (not item.result or metrics.states_result(answer.text, item.result)))
-        right_notice = set(item.docs) <= set(cited_docs) if item.kind == "crossdoc" else bool(cited_docs) and cited_docs[0] == item.doc
+        answer_ok = (answer.found and metrics.contains_answer(said, item.answers, item.all_of)
+                     and (not item.result or metrics.states_result(said, item.result)))
+        right_notice = (set(item.docs) <= set(cited_docs) if item.kind == "crossdoc"
+                        else item.doc in cited_docs if own is not None else bool(cited_docs) and cited_docs[0] == item.doc)
         top1 = bool(cited) and metrics.path_has_prefix(cited[0], item.section_path)
         top3 = any(metrics.path_has_prefix(path, item.section_path) for path in cited[:3])
         spans = metrics.evidence_spans(notice_text(item.doc), item.evidence)
@@ -121,7 +142,7 @@ def grade(item: EvalItem, answer, notice_text: Callable[[str], str], baseline_te
         answer_ok = not answer.found
         top1 = top3 = rank = baseline_rank = None
     strict = (
-        answer.found and metrics.strict_correct(answer.text, item.question, item.history, item.answers)
+        answer.found and metrics.strict_correct(said, item.question, item.history, item.answers)
         if item.answerable and metrics.is_figure_item(item.kind, item.answers, item.all_of)
         else None
     )

@@ -195,6 +195,24 @@ def test_grading_catches_a_misquote_a_wrong_section_and_a_hidden_abstention(bot)
     assert {"answer", "abstention"} <= set(hidden.failed)
 
 
+def test_a_per_notice_answer_is_graded_by_the_line_of_the_items_notice(bot):
+    from dataclasses import replace
+
+    item = next(i for i in load_set(GAOMING_SET) if i.kind == "money")
+    answer = bot.ask(item.question, doc_ids=[item.doc])
+    own = answer.citations[0]
+    other = replace(own, doc_id="another-notice")
+    figure = item.answers[0]
+    listed = replace(answer, text=f"多份通报都有这个数字,分别为:\n- 别处 2021:9.99亿元\n- 本通报 2021:{figure}\n\n…",
+                     citations=[other, own])
+    graded = grade(item, listed, lambda doc: bot.notice_text(item.doc), [], 1.0)
+    assert graded.answer_ok and graded.strict_ok and graded.right_notice
+    # the item's notice's line with another figure is wrong, whatever the other lines say
+    swapped = replace(listed, citations=[own, other])
+    graded = grade(item, swapped, lambda doc: bot.notice_text(item.doc), [], 1.0)
+    assert not graded.strict_ok
+
+
 # -- the runs ------------------------------------------------------------------------------
 
 
