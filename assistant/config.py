@@ -67,6 +67,7 @@ class ReaderSettings:
     unasked_change_penalty: float = 0.8  # a change (下降9.4%) answering a question that asks some figure, not a change
     unasked_target_penalty: float = 0.75  # a target (控制在8%以内) answering a question that asks no target
     unasked_from_penalty: float = 0.85  # the start of a 由A到B (A) answering a question that asks neither end
+    deadline_weight: float = 0.5  # a date set as a limit (…底前整改到位) answering "最迟什么时候"
     plain_margin: float = 0.03  # figures scoring within this share of the best are alike: the plainly named one is meant
     restated_spread: float = 0.25  # a hedged figure (40余万元) restates an exact one within this share of it (42.7万元)
     across_share: float = 0.85  # another notice's figure is listed beside the best when it scores this share of it

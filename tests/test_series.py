@@ -327,6 +327,16 @@ def test_a_whole_less_the_part_the_question_leaves_out(tmp_path):
     assert bot.ask("苇塘医院有多少张床位?").text.startswith("3,105张")
 
 
+def test_a_deadline_asked_is_the_limit_the_notice_sets(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-qixian": "中共苇塘县委关于巡察整改进展情况的通报\n\n一、整改进展\n"
+                    "截至2023年3月底,41个具体问题中已完成整改36个,整改完成率87.8%。\n"
+                    "对需要长期坚持的5个问题,实行台账管理,确保2023年9月底前全部整改到位。\n"})
+    assert bot.ask("苇塘还没改完的那几个问题最晚啥时候要改好?").text.startswith("2023年9月底前")
+    assert bot.ask("By when will Weitang finish the rest of the problems?").text.startswith("2023年9月底前")
+    # a date asked without a limit is the date it asks (截至…: when the count was made)
+    assert bot.ask("苇塘完成整改36个是截至什么时候的数?").text.startswith("2023年3月底")
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"

@@ -62,6 +62,7 @@ class _Candidate:
     fact: Fact | None = None
     rounded: bool = False  # hedged as the notice writes it: 超过150亿元, 40余万元
     other_side: bool = False  # of another side of a set the question names one side of (全体居民 for 农村居民)
+    deadline: bool = False  # a date the notice sets as a limit (6月底前全部整改到位), asked as one
 
 
 class FigureKind:
@@ -85,6 +86,7 @@ class FigureKind:
         if evidence.resolved.is_followup:
             roles |= asked_roles(evidence.resolved.focus)  # "那农村的涨了多少?": the change, of the topic's metric
         candidates: list[_Candidate] = []
+        asks_deadline = self.kind == AskKind.DATE and cues("deadline").found_in(meant(question.text))
         for ss in evidence.scored[:40]:
             facts = evidence.facts_in(ss.sentence)
             # a notice read into facts has no figure outside them (the 2 of "2.加强基层党组织建设"
@@ -136,8 +138,12 @@ class FigureKind:
                     score *= settings.unasked_part_penalty  # 其中13个省市重点项目…: asked only when 省市 is
                 if measure == "other":
                     score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
+                limit = asks_deadline and _sets_a_limit(ss.sentence.text, figure)
+                if limit:
+                    score += settings.deadline_weight
+                    span += "前"  # "2022年6月底前": the limit as the notice sets it
                 candidates.append(_Candidate(ss, span, figure, score, year_ok, support, fact, rounded,
-                                             _of_another_side(evidence, fact, figure, ss.sentence, facts)))
+                                             _of_another_side(evidence, fact, figure, ss.sentence, facts), limit))
         if "change" in roles:
             # "降了多少": only a figure the notice states as a change answers it; the level beside
             # it (支出612.4万元, 同比下降9.8%) is the figure of something else.
@@ -185,7 +191,7 @@ class FigureKind:
             # a follow-up asking one side of the topic (其中乡村的呢?) is answered by a sentence after
             # the whole's: the sentence says the side, its paragraph the topic
             held = replace(held, context=max(held.context, coverage(evidence.terms, _lead_in(evidence, best) + held.sentence.text)))
-        if not evidence.answers(held, year_ok=best.year_ok) or best.support < floor:
+        if not best.deadline and (not evidence.answers(held, year_ok=best.year_ok) or best.support < floor):
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
             return evidence.abstain()
@@ -350,6 +356,14 @@ def _own_text(candidate: _Candidate) -> str:
         if fact.table is not None:
             text += f" {fact.table.row} {fact.table.column} {fact.table.caption}"
     return text
+
+
+def _sets_a_limit(text: str, figure: Figure) -> bool:
+    """Whether a date is a limit the notice sets for getting something done: 前 right after it and
+    a word of completion in what follows (于2024年6月底前全部整改到位)."""
+    table = question_table("deadline")
+    after = text[figure.end : figure.end + 20]
+    return after.startswith(tuple(table.get("before", ()))) and any(w in after for w in table.get("done", ()))
 
 
 def _restates(rounded: _Candidate, exact: _Candidate, spread: float) -> bool:
