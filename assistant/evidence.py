@@ -166,11 +166,15 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     # index's segmenter; it is a word of the question all the same, matched by its synonyms.
     lexicon_words = [w.lower() for w in synonyms_in(query) if len(w) > 1]
     cut += [w for w in lexicon_words if not any(t.lower() in w or w in t.lower() for t in cut)]
+    groups_known = synonym_groups()
     if corpus_has is not None:
         # A rate the notices write as one word (整改率) the segmenter may cut across (整改/率到):
         # the question's "…率" that a notice writes is a word of it.
         for metric in dict.fromkeys(_METRIC.findall(query)):
-            held = next((metric[i:] for i in range(len(metric) - 2) if corpus_has(metric[i:])), "")
+            # the shortest rate the notices write that the cut lacks (整改率 of 问题整改率; 整改完成率,
+            # 完成率 being cut already): the words before it are words of their own
+            written = [metric[i:] for i in range(len(metric) - 3, -1, -1) if metric[i:] not in cut and corpus_has(metric[i:])]
+            held = next((w for w in written if w in groups_known), written[0] if written else "")  # a lexicon word first
             if held and held not in cut:
                 cut.append(held)
     own: dict[str, list[str]] = {}

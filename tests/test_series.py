@@ -337,6 +337,15 @@ def test_a_deadline_asked_is_the_limit_the_notice_sets(tmp_path):
     assert bot.ask("苇塘完成整改36个是截至什么时候的数?").text.startswith("2023年3月底")
 
 
+def test_a_rate_asked_with_more_words_than_a_notice_writes_is_still_its_rate(tmp_path):
+    # another notice writes 审计查出问题整改率; this one only 整改率: the question's 问题整改率 is 整改率
+    bot = _bot_with(tmp_path, {
+        "weitang-shenji": "苇塘区审计整改情况的通报\n\n一、总体情况\n截至目前,64个问题已整改到位58个,整改率90.6%,其余6个问题正在推进。\n",
+        "luchuan-shenji": "关于鹿川县2024年度县级预算执行的审计工作报告\n\n六、审计建议\n力争审计查出问题整改率达到98%以上。\n",
+    })
+    assert bot.ask("苇塘区审计问题整改率到多少了?", doc_ids=["weitang-shenji"]).text.startswith("90.6%")
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"
