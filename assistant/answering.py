@@ -180,7 +180,11 @@ class Answerer:
         english_words = " ".join([*question.years, *re.findall(r"\d+(?:\.\d+)?", query)])
         # "…for rural residents (not urban)": what it says it does not mean is no word of it.
         asked_part = meant(query) if question.english else query
-        term_query, named = (english_words, named_things(asked_part)) if question.english else (query, ())
+        # a figure the asker wants confirmed ("是2.7:1吗") is their belief, not a word to match
+        said = query
+        for figure in question.confirms:
+            said = said.replace(figure, " ")
+        term_query, named = (english_words, named_things(asked_part)) if question.english else (said, ())
         focus_query, focus_named = ("", named_things(resolved.focus)) if question.english else (resolved.focus, ())
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
         terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named,

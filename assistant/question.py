@@ -74,6 +74,7 @@ class Question:
     part: str = ""  # "X里Y有多少", "光Y是多少": the part Y asked of a whole
     alone: bool = False  # the part is asked by itself (光Y): a figure of Y and another thing together is not it
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
+    confirms: tuple[str, ...] = ()  # figures it asks to be confirmed ("是2.7:1吗", "88.1%对吧"): the asker's belief
     given_values: frozenset[float] = field(default_factory=frozenset)  # … written without their unit ("超过150亿")
 
     def years_for(self, speaking_year: str) -> tuple[str, ...]:
@@ -124,6 +125,9 @@ _PREDICATE = re.compile(r"(?P<words>[\u4e00-\u9fff]{2,6}?)(?:了|过)?(?:一共|
 # "…by end Oct (not the plan)", "要实际的,不是计划数", "别给我计划数", "今年目标那个不算".
 _NOT_MEANT = re.compile(r"\b(?:not|rather than|instead of|excluding|except)\b[^,.;?!)]*|(?:不是|不要|而不是|并非|而非|别说|别给我|别跟我说)[^,，。;；?？)）]{1,10}"
                         r"|[^,，。;；?？!！)）]{1,8}?(?:那个|那些|的)?不算(?=[,，。;；?？!！]|$)", re.I)
+
+
+_CONFIRM = re.compile(r"\s?(?:" + "|".join(map(re.escape, sorted(question_table("confirm").get("after", ()), key=len, reverse=True))) + r")")
 
 
 def meant(text: str) -> str:
@@ -185,6 +189,7 @@ def analyse(text: str) -> Question:
         alone=alone,
         magnitude=_magnitude(text),
         given_figures=frozenset(f.key for f in given),
+        confirms=tuple(f.text for f in given if _CONFIRM.match(text, f.end)),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
     )
 

@@ -346,6 +346,13 @@ def test_a_rate_asked_with_more_words_than_a_notice_writes_is_still_its_rate(tmp
     assert bot.ask("苇塘区审计问题整改率到多少了?", doc_ids=["weitang-shenji"]).text.startswith("90.6%")
 
 
+def test_a_figure_asked_to_be_confirmed_is_checked_not_matched(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-jiaoyu": "苇塘县2024年教育事业发展统计公报\n\n四、高中阶段教育\n"
+                    "全县共有普通高中五所。专任教师512人,生师比为14.6:1。\n普通高中与中等职业学校招生比为2.4:1。\n"})
+    # 2.4:1 is the asker's belief (another ratio); the notice's 生师比 is the answer
+    assert bot.ask("苇塘普通高中的生师比是2.4:1吗?").text.startswith("14.6:1")
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"

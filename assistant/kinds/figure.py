@@ -251,6 +251,8 @@ class FigureKind:
             self.kind == AskKind.FIGURE or (self.kind == AskKind.PERCENT and figure.unit == ":1"))
         if (figure.kind not in _ANSWERED_BY[self.kind] and not measured) or figure.key in excluded or figure.value in question.given_values:
             return False
+        if self.kind == AskKind.FIGURE and question.confirms and not _like(figure, question.confirms[0]):
+            return False  # "生师比是2.7:1吗": the notice's figure of that kind (a ratio), not any figure
         if (question.magnitude and figure.value is not None and figure.value < question.magnitude * MAGNITUDE_SLACK
                 and figure.kind != "number"):  # a table's bare 3417 takes its order from its header (万只)
             return False  # "常住人口有多少万": 每千人2.52人 is no figure of that order
@@ -673,7 +675,16 @@ KINDS = (
     FigureKind(AskKind.MONEY, _money),
 )
 # Some figure, of whatever kind the best sentence gives: after names and lists in precedence.
-ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text) or terse(q))
+ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text) or terse(q) or bool(q.confirms))
+
+
+def _like(figure: Figure, said: str) -> bool:
+    """Whether a figure is of the kind of one the asker said (a ratio for 2.7:1, a share for 88.1%)."""
+    found = find_figures(normalize(said))
+    if not found:
+        return True
+    kind, ratio = found[0].kind, found[0].unit == ":1"
+    return (figure.kind == kind or (ratio and figure.kind == "number")) and (figure.unit == ":1") == ratio
 
 
 def _names_asked_noun(question: Question, governor: str) -> bool:
