@@ -188,7 +188,7 @@ def _whole_above(question: str, named: list[str], records) -> str:
         for record in records:
             places = json.loads(record.places or "[]")
             level = next((p.get("level") for p in places if name in (p.get("name"), p.get("short"))), None)
-            if level is None or not places or places[-1].get("name") == name:
+            if level is None or not places or name in (places[-1].get("name"), places[-1].get("short")):
                 levels = set()
                 break
             levels.add(level)

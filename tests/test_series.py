@@ -353,6 +353,13 @@ def test_a_figure_asked_to_be_confirmed_is_checked_not_matched(tmp_path):
     assert bot.ask("苇塘普通高中的生师比是2.4:1吗?").text.startswith("14.6:1")
 
 
+def test_a_citys_own_notice_answers_for_the_whole_city_named_short(tmp_path):
+    bot = _bot_with(tmp_path, {"luchuan-huanjing": "鹿川市2024年生态环境状况公报\n\n二、水环境\n全市32个地表水断面中,水质优良断面28个,优良比例为87.5%。\n"
+                    "鹿川市生态环境局\n2025年5月30日\n"})
+    # 鹿川 is the short form of the notice's own place: 全市 is its whole, not a place above it
+    assert bot.ask("鹿川全市地表水优良比例是多少?").text.startswith("87.5%")
+
+
 def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-money": "苇塘县审计整改情况的通报\n\n二、整改情况\n"
                     "全县清退违规资金210.6万元,其中追缴违规发放的津补贴38.2万元,已全部退还群众或上缴国库。"
