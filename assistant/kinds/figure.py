@@ -122,12 +122,8 @@ class FigureKind:
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
                     role = _role_of(fact, ss.sentence.text, figure)
                     score += settings.role_weight * role_fit(roles, role)
-                    if not roles and role == "change" and self.kind == AskKind.FIGURE:
-                        score *= settings.unasked_change_penalty  # "浓度是多少": the level, not its change beside it
-                    if not roles and role == "target":
-                        score *= settings.unasked_target_penalty  # "败诉率是多少": what it was, not what is aimed at
-                    if not roles and role == "from":
-                        score *= settings.unasked_from_penalty  # 由上年的58.6%上升到61.7%: asked plainly, the figure now
+                    if not roles:
+                        score *= _unasked_role_factor(role, self.kind, settings)
                     fact_year = fact.time[:4] if fact.time[:4].isdigit() else ""
                     years = evidence.asked_years(ss.sentence.doc_id)
                     year_ok = year_ok or (bool(years) and fact_year in years)
@@ -332,6 +328,19 @@ def _says_part(evidence: Evidence, question: Question, candidate: _Candidate) ->
     return not (question.alone and fact is not None and re.search(rf"[\u4e00-\u9fff](?:{joined})[\u4e00-\u9fff]", fact.governor))
 
 
+def _unasked_role_factor(role: str, kind: AskKind, settings) -> float:
+    """How much less a figure weighs whose role the question does not ask: asked plainly, the
+    figure as it stands now — not a target (控制在8%以内), not the start of 由A到B (由上年的58.6%),
+    and, where some figure is asked ("浓度是多少"), not the change beside the level."""
+    if role == "target":
+        return settings.unasked_target_penalty
+    if role == "from":
+        return settings.unasked_from_penalty
+    if role == "change" and kind == AskKind.FIGURE:
+        return settings.unasked_change_penalty
+    return 1.0
+
+
 def _names_a_side(terms: Terms) -> bool:
     """Whether a question's words are a side of a contrast (data/contrasts.tsv: 乡村, 城镇, 出口…)."""
     sides = {w for sets in contrasts() for side in sets for w in side}
@@ -418,7 +427,7 @@ def _plainest_first(candidates: list[_Candidate], margin: float = 0.0, asked: st
         if c.score < best.score * (1 - margin) or c.fact is None:
             break
         plain, longer = _WHOLE_PLACE.sub("", c.fact.governor), _WHOLE_PLACE.sub("", best.fact.governor)
-        qualifier = longer[: -len(plain)] if plain and longer.endswith(plain) and len(plain) >= _METRIC_CHARS else ""
+        qualifier = longer[: -len(plain)] if _qualifies(longer, plain) and longer.endswith(plain) else ""
         if qualifier and not any(w in asked for w in tokenize(qualifier) if len(w) > 1):
             return [c, *[o for o in candidates if o is not c]]
     return candidates
@@ -680,11 +689,19 @@ ANY_FIGURE = FigureKind(AskKind.FIGURE, lambda q: cues("figure").found_in(q.text
 
 def _like(figure: Figure, said: str) -> bool:
     """Whether a figure is of the kind of one the asker said (a ratio for 2.7:1, a share for 88.1%)."""
-    found = find_figures(normalize(said))
-    if not found:
+    said_kind = _kind_said(said)
+    if said_kind is None:
         return True
-    kind, ratio = found[0].kind, found[0].unit == ":1"
+    kind, ratio = said_kind
     return (figure.kind == kind or (ratio and figure.kind == "number")) and (figure.unit == ":1") == ratio
+
+
+@lru_cache(maxsize=256)
+def _kind_said(said: str) -> tuple[str, bool] | None:
+    """The kind of a figure the asker wrote, and whether it is a ratio to one: read once, not per
+    figure weighed against it."""
+    found = find_figures(normalize(said))
+    return (found[0].kind, found[0].unit == ":1") if found else None
 
 
 def _names_asked_noun(question: Question, governor: str) -> bool:
