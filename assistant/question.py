@@ -127,7 +127,11 @@ _NOT_MEANT = re.compile(r"\b(?:not|rather than|instead of|excluding|except)\b[^,
                         r"|[^,，。;；?？!！)）]{1,8}?(?:那个|那些|的)?不算(?=[,，。;；?？!！]|$)", re.I)
 
 
-_CONFIRM = re.compile(r"\s?(?:" + "|".join(map(re.escape, sorted(question_table("confirm").get("after", ()), key=len, reverse=True))) + r")")
+@lru_cache(maxsize=1)
+def _confirm_pattern() -> re.Pattern[str]:
+    """What follows a figure the asker wants confirmed (吗, 对吧): built on first use, not at import."""
+    after = sorted(question_table("confirm").get("after", ()), key=len, reverse=True)
+    return re.compile(r"\s?(?:" + "|".join(map(re.escape, after)) + r")")
 
 
 def meant(text: str) -> str:
@@ -189,7 +193,7 @@ def analyse(text: str) -> Question:
         alone=alone,
         magnitude=_magnitude(text),
         given_figures=frozenset(f.key for f in given),
-        confirms=tuple(f.text for f in given if _CONFIRM.match(text, f.end)),
+        confirms=tuple(f.text for f in given if _confirm_pattern().match(text, f.end)),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
     )
 

@@ -350,9 +350,10 @@ def _read_paragraph(text: str, start: int, line: str, context: dict, drafts: lis
         for k, d in enumerate(sentence):
             previous = sentence[k - 1] if k and sentence[k - 1].clause == d.clause else None
             d.governor, d.role = _governor(text, d, previous, sentence[k + 1] if k + 1 < len(sentence) else None, clauses)
-            before = next((e for e in reversed(sentence[:k]) if e.n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE)), None)
-            if d.n.kind == nm.PERCENT and before is not None and before.governor and d.governor.startswith(tuple(_words()["share_heads"])):
-                d.governor = f"{before.governor} {d.governor}"  # 民生支出…,占一般公共预算支出的81.8%: 民生支出's share
+            if d.n.kind == nm.PERCENT and d.governor.startswith(tuple(_words()["share_heads"])):
+                before = next((e for e in reversed(sentence[:k]) if e.n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE)), None)
+                if before is not None and before.governor:
+                    d.governor = f"{before.governor} {d.governor}"  # 民生支出…,占一般公共预算支出的81.8%: 民生支出's share
             d.subject = subject
             d.time, d.time_basis = _time_of(d.n.start, marks, paragraph_time, context)
             if not d.role and d.n.kind not in (nm.YEAR, nm.DATE, nm.DATE_RANGE):
