@@ -176,7 +176,7 @@ def analyse(text: str) -> Question:
         unit = ""  # "降了几个点": percentage points, not a count of things
     if unit == "个" and text[count.end() : count.end() + 1] == "人":
         unit = "人"  # "几个人": people are counted in 人, not 个 (but "几个村" counts villages in 个)
-    part, alone = (_english_part(text), False) if english else _part(text)
+    part, alone = _english_part(text) if english else _part(text)
     return Question(
         text=text,
         unit=unit,
@@ -261,15 +261,21 @@ def _part_pattern() -> re.Pattern[str]:
 _SPAN_WORDS = ("以上", "以下", "以内", "以来", "之间", "前后", "左右", "之后", "以前", "以后")
 
 
-def _english_part(text: str) -> str:
+def _english_part(text: str) -> tuple[str, bool]:
     """The part an English question asks of a whole ("of the funds returned, how much was
-    allowances" → 补贴): the first Chinese term of each thing the part names that the whole does not."""
-    for pattern in question_table("part").get("english", ()):
-        found = re.search(pattern, text, re.IGNORECASE)
-        if found:
-            whole = {w for entry in named_things(found.group("whole")) for w in entry}
-            return " ".join(entry[0] for entry in named_things(found.group("part")) if not whole & set(entry))
-    return ""
+    allowances" → 补贴; "the hospitals alone" → 医院, alone): the first Chinese term of each thing
+    the part names that the whole does not."""
+    table = question_table("part")
+    for alone, key in ((False, "english"), (True, "english_alone")):
+        for pattern in table.get(key, ()):
+            found = re.search(pattern, text, re.IGNORECASE)
+            if not found:
+                continue
+            whole = {w for entry in named_things(found.groupdict().get("whole") or "") for w in entry}
+            part = " ".join(entry[0] for entry in named_things(found.group("part")) if not whole & set(entry))
+            if part:
+                return part, alone
+    return "", False
 
 
 def _part(text: str) -> tuple[str, bool]:
@@ -309,5 +315,21 @@ def _predicate(text: str) -> str:
     found = _PREDICATE.search(text)
     if not found:
         return ""
-    head = re.split(r"已经|已|了|共|都|还|的|是|有", found.group("words"))[-1]
+    head = _after_locative(re.split(r"已经|已|了|共|都|还|的|是|有", found.group("words"))[-1])
     return head[-4:] if len(head) >= 2 else ""
+
+
+# A place inside a whole ("在校生里女孩子", "床位中医院"): what is counted comes after it.
+_LOCATIVES = frozenset("里内中")
+
+
+def _after_locative(head: str) -> str:
+    """The words after the last locative that stands as its own word (在校生里女孩子 → 女孩子), so the
+    predicate is what is counted, not a slice across the whole and its part."""
+    cut = 0
+    at = 0
+    for word, _flag in tagger().lcut(head):
+        at += len(word)
+        if word in _LOCATIVES and at < len(head):
+            cut = at
+    return head[cut:]

@@ -93,9 +93,19 @@ class VocabularySegmenter:
                 run += ch
                 continue
             if run:
-                tokens.extend(part for part in _FUNCTION_WORDS.split(run) if len(part) > 1)
+                tokens.extend(word for part in _FUNCTION_WORDS.split(run) for word in _content_words(part))
                 run = ""
         return tokens
+
+
+def _content_words(run: str) -> list[str]:
+    """An uncovered run without a locative or a verb of share glued to its edge ("里女孩子" →
+    女孩子), where enough is left to be a word; else the run as it is ("里女", "路比"), which still
+    says the question names something the notices do not."""
+    if len(run) < 2:
+        return []
+    core = run.strip(_EDGE_CHARS)
+    return [core if len(core) > 1 else run]
 
 
 _WHOLE = re.compile(r"\d+(?:\.\d+)?%?|[a-z][a-z0-9]*")
@@ -105,6 +115,8 @@ _FUNCTION_WORDS = re.compile(
     "多少|什么|哪些|哪个|哪里|哪天|怎么|怎样|如何|是否|请问|这份|这个|那个|这些|那些|一共|总共|它们|他们|她们|我们|"
     "[的了和与及是在对将把被为以于并或其之也都而就有中上下个年月日吗呢吧啊么几请这那该此共已还又]"
 )
+# At the edge of what no index word covers: a locative (在校生里女孩子) or 占/比 of a share.
+_EDGE_CHARS = "里内占比"
 
 
 class KeywordIndex:

@@ -223,3 +223,25 @@ def test_english_words_of_a_change_ask_the_change():
     assert "change" in asked_roles("By how many points did the share of good days go up in 2024?")
     assert "change" in asked_roles("How much did retail sales grow year on year?")
     assert "change" not in asked_roles("What was the ozone concentration in 2024?")
+
+
+def test_what_no_index_word_covers_loses_a_locative_glued_to_its_edge():
+    # A store whose notices never say 女孩子 or 常住人口: those stay words of the question, but
+    # not glued to the locative before them ("里女孩子") or the 占 of a share after them.
+    from ingest.keyword import VocabularySegmenter
+
+    segment = VocabularySegmenter(["小学", "在校生", "全县", "医院", "同志"]).lcut_for_search
+    words = segment("小学在校生里女孩子有多少")
+    assert "女孩子" in words and "里女孩子" not in words
+    assert segment("全县里常住人口") == ["全县", "常住人口"]
+    assert "女孩子" in segment("女孩子占多少")
+    # where too little is left to be a word, the run stays: it still names what no notice says
+    assert "里女" in segment("医院里女同志")
+    assert "化债" in segment("化债多少")
+
+
+def test_what_is_counted_inside_a_whole_is_asked_after_the_locative():
+    from assistant.question import analyse
+
+    assert analyse("小学在校生里女孩子有多少").predicate == "女孩子"
+    assert analyse("全市医院内床位有多少张").predicate == "床位"

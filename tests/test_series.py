@@ -371,6 +371,15 @@ def test_an_english_question_asking_a_part_of_a_whole_gets_the_parts_figure(tmp_
     assert bot.ask("How much misused money did Weitang claw back?").text.startswith("210.6万元")
 
 
+def test_an_english_question_asking_a_part_alone_gets_the_parts_figure(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-weijian": "苇塘县2024年卫生健康事业发展统计公报\n\n二、医疗服务\n"
+                    "全县医疗卫生机构总诊疗人次312.45万人次,比上年增长4.1%。其中:医院188.20万人次,"
+                    "基层医疗卫生机构117.6万人次。\n"})
+    # "the hospitals alone": a part of the whole the question does not name
+    assert bot.ask("How many patient visits did Weitang's hospitals alone receive in 2024?").text.startswith("188.20万人次")
+    assert bot.ask("How many patient visits did Weitang's medical institutions receive in 2024?").text.startswith("312.45万人次")
+
+
 def test_a_follow_up_asking_one_side_of_the_topic_is_answered_by_the_sentence_after_the_whole(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-trade": "苇塘县2024年国民经济和社会发展统计公报\n\n五、国内贸易\n全年社会消费品零售总额86.40亿元,比上年增长6.2%。"
                     "按经营地分,城镇消费品零售额67.15亿元,增长5.9%;乡村消费品零售额19.25亿元,增长7.3%。\n"})
