@@ -380,6 +380,15 @@ def test_an_english_question_asking_a_part_alone_gets_the_parts_figure(tmp_path)
     assert bot.ask("How many patient visits did Weitang's medical institutions receive in 2024?").text.startswith("312.45万人次")
 
 
+def test_a_part_named_before_the_wholes_metric_is_the_parts_figure(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-chuangwei": "苇塘县2024年卫生健康事业发展统计公报\n\n一、卫生资源\n"
+                    "年末全县医疗卫生机构实有床位3,420张,比上年增加96张,其中医院2,915张,基层医疗卫生机构436张。\n"})
+    # 医院里的床位: the hospitals' beds, stated as a part of the whole, not the whole nor a difference
+    assert bot.ask("苇塘全县医院里的床位有多少张?").text.startswith("2,915张")
+    assert bot.ask("苇塘医院的床位有多少张(不算基层)?").text.startswith("2,915张")
+    assert bot.ask("苇塘全县医疗卫生机构实有床位多少张?").text.startswith("3,420张")
+
+
 def test_a_follow_up_asking_one_side_of_the_topic_is_answered_by_the_sentence_after_the_whole(tmp_path):
     bot = _bot_with(tmp_path, {"weitang-trade": "苇塘县2024年国民经济和社会发展统计公报\n\n五、国内贸易\n全年社会消费品零售总额86.40亿元,比上年增长6.2%。"
                     "按经营地分,城镇消费品零售额67.15亿元,增长5.9%;乡村消费品零售额19.25亿元,增长7.3%。\n"})

@@ -61,6 +61,14 @@ class ComparisonKind:
         if remainder and _states_remainder(evidence):
             return None  # "其余5个": the notice gives what is left; the figure kind answers it
         if cues("comparison", "excluding").found_in(evidence.question.text):
+            kept = _kept_part(evidence)
+            if kept is not None:
+                # "医院的床位(不算基层)": the part kept is stated (其中医院4,532张); it is the answer,
+                # not the whole less the other part (other parts may lie between them)
+                if not evidence.answers(kept.scored, kept.year_ok):
+                    return evidence.abstain()
+                return Draft(f"{kept.fact.text}\n\n{evidence.quote(kept.scored.sentence)}", True,
+                             [cite(kept.scored.sentence)], [kept.fact.text])
             pair = _part_pair(evidence)
             if pair is None:
                 return None  # no part broken out of a whole: the figure kind answers what it can
@@ -125,7 +133,8 @@ def _done_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
 def _part_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
     """A whole and the part the notice breaks out of it (其中…), in the best sentences: the part
     whose words fit the question best — the question names the part it leaves out. A part named
-    by the rest of the question ("医院的床位(不算基层)": 其中医院…) is no part to take away."""
+    by the rest of the question ("医院的床位(不算基层)": 其中医院…) is no part to take away (see
+    `_kept_part`)."""
     best: tuple[float, _Found, _Found] | None = None
     text = evidence.question.text
     cue = cues("comparison", "excluding").first_in(text)
@@ -139,7 +148,7 @@ def _part_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
             whole = evidence.whole_of(part, ss.sentence.doc_id)
             if whole is None or whole.unit != part.unit:
                 continue
-            if part.governor and len(part.governor) >= 2 and part.governor in kept and part.governor not in whole.governor:
+            if _named_in(part, whole, kept):
                 continue
             fit = _fit(evidence, evidence.focus_terms, part) + _fit(evidence, evidence.focus_terms, whole) + ss.score
             if any(w in left_out for w in tokenize(part.governor) if len(w) > 1):
@@ -147,6 +156,28 @@ def _part_pair(evidence: Evidence) -> tuple[_Found, _Found] | None:
             if best is None or fit > best[0]:
                 best = (fit, _Found(whole, ss, 1.0), _Found(part, ss, 1.0))
     return best[1:] if best else None
+
+
+def _kept_part(evidence: Evidence) -> _Found | None:
+    """The part of a whole the question keeps by name, before what it leaves out ("医院的床位(不算
+    基层)": 其中医院4,532张), as the notice states it among the best sentences; None if none is."""
+    text = evidence.question.text
+    cue = cues("comparison", "excluding").first_in(text)
+    at = text.lower().find(cue) if cue else -1
+    if at <= 0:
+        return None
+    kept = text[:at]
+    for ss in evidence.scored[:6]:
+        for part in _facts_in(evidence, ss):
+            whole = evidence.whole_of(part, ss.sentence.doc_id)
+            if whole is not None and whole.unit == part.unit and _named_in(part, whole, kept):
+                return _Found(part, ss, 1.0)
+    return None
+
+
+def _named_in(part: Fact, whole: Fact, words: str) -> bool:
+    """Whether the part's own governing words, which its whole's do not say, are in `words`."""
+    return len(part.governor) >= 2 and part.governor in words and part.governor not in whole.governor
 
 
 _ASKS_HOW_MANY = re.compile(r"多少|几|how (much|many)", re.I)

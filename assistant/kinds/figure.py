@@ -104,7 +104,11 @@ class FigureKind:
                 # A和B), unless it is the same thing's other measure (闲置土地23宗、1186亩)
                 before = [f for f in facts if f.end <= fact.start] if fact is not None else []
                 own = fact.governor if fact is not None and not (before and before[-1].governor == fact.governor) else ""
-                local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question, governor=own)
+                unasked = fact is not None and unasked_part(evidence, fact, ss.sentence)
+                # a part the question names is of its whole's metric too: 其中医院4,532张 of
+                # 实有床位5,186张 is the hospitals' 床位 ("医院里的床位")
+                of_whole = "" if fact is None or unasked else _whole_governor(evidence, fact, ss.sentence)
+                local = local_fit(evidence.focus_terms, ss.sentence.text, figure, figures, question, governor=own, of_whole=of_whole)
                 rounded = hedged(ss.sentence.text, figure) or bool(fact and fact.hedge)
                 span = with_hedge(ss.sentence.text, figure)
                 if fact is not None and fact.table is not None and fact.unit and not span.endswith(fact.unit):
@@ -115,10 +119,11 @@ class FigureKind:
                 support = max(coverage(evidence.focus_terms, own_words(ss.sentence.text, figure)),
                               evidence.meant(ss))
                 if fact is not None:
-                    fit = governor_fit(evidence.focus_terms, fact)
+                    fit = governor_fit(evidence.focus_terms, fact, of_whole)
                     support = max(support, fit)
                     score += settings.governor_weight * fit
-                    if _governed_by(question.predicate, fact.governor) or _names_asked_noun(question, fact.governor):
+                    if _governed_by(question.predicate, fact.governor) or _names_asked_noun(question, fact.governor) or (
+                            of_whole and _governed_by(question.predicate, of_whole)):
                         score += settings.predicate_weight  # "全县立案多少件": the figure governed by 立案
                     role = _role_of(fact, ss.sentence.text, figure)
                     score += settings.role_weight * role_fit(roles, role)
@@ -130,7 +135,7 @@ class FigureKind:
                     if years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
-                if fact is not None and unasked_part(evidence, fact, ss.sentence):
+                if unasked:
                     score *= settings.unasked_part_penalty  # 其中13个省市重点项目…: asked only when 省市 is
                 if measure == "other":
                     score *= settings.generic_measure_penalty  # "多少个案子" → 立案52件: possible, not preferred
@@ -300,6 +305,12 @@ def unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
     return bool(own) and not any(w in asked or any(w in a or a in w for a in said) for w in own)
 
 
+def _whole_governor(evidence: Evidence, fact: Fact, sentence) -> str:
+    """The governing words of the whole a fact is broken out of (其中…), "" if it is none's part."""
+    whole = evidence.whole_of(fact, sentence.doc_id)
+    return whole.governor if whole is not None else ""
+
+
 def _counts(noun: str, text: str, figure: Figure) -> bool:
     """Whether the words right before or after a figure name the counted noun (线索34件, 34件线索)."""
     return any(word in text[max(0, figure.start - len(word) - 2) : figure.start] or word in text[figure.end : figure.end + len(word) + 2]
@@ -316,6 +327,9 @@ def _says_part(evidence: Evidence, question: Question, candidate: _Candidate) ->
         named = own_words(candidate.scored.sentence.text, candidate.figure)
     else:
         named = fact.governor + (f" {fact.table.row} {fact.table.column}" if fact.table is not None else "")
+        # a part broken out of a whole is said of the whole's metric too: 其中医院4,532张 of
+        # 实有床位5,186张 is the hospitals' 床位 ("医院里的床位")
+        named += f" {_whole_governor(evidence, fact, candidate.scored.sentence)}"
     alternatives = evidence.focus_terms.alternatives
     others = lambda w: (*alternatives.get(w, ()), *synonym_groups().get(w, ()))  # noqa: E731
     # a word there, or the head or end of one, not two characters inside a longer one (小学 is not
@@ -522,9 +536,10 @@ def own_words(text: str, figure: Figure) -> str:
     return text[start : figure.start] + " " + (after or (target.group() if target else ""))
 
 
-def governor_fit(terms: Terms, fact: Fact) -> float:
-    """How much of the question the words that govern a fact hold (a table cell: its headers)."""
-    words = f"{fact.governor} {fact.subject}"
+def governor_fit(terms: Terms, fact: Fact, of_whole: str = "") -> float:
+    """How much of the question the words that govern a fact hold (a table cell: its headers;
+    an asked part: its whole's too)."""
+    words = f"{fact.governor} {fact.subject} {of_whole}"
     if fact.table is not None:
         words += f" {fact.table.row} {fact.table.column} {fact.table.caption}"
     return coverage(terms, words)
@@ -598,7 +613,8 @@ def hedged(text: str, figure: Figure) -> bool:
     return figure.hedged or any(h in before for h in ("超过", "突破", "逾", "约", "近", "超")) or after.startswith(("以上", "左右", "多"))
 
 
-def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], question: Question, governor: str = "") -> float:
+def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], question: Question, governor: str = "",
+              of_whole: str = "") -> float:
     """How well the words around a figure match the question: which figure of the sentence is asked.
 
     The words since the previous figure weigh most, the clause as a whole less (its subject
@@ -619,7 +635,9 @@ def local_fit(terms: Terms, text: str, figure: Figure, figures: list[Figure], qu
     right_weight = 0.9 if figure.kind == "count" else 0.4
     score = 0.45 * coverage(terms, clause) + 0.8 * coverage(terms, near_left) + right_weight * coverage(terms, near_right)
     score += 0.35 * coverage(terms, own_words(text, figure))
-    if question.predicate and question.predicate in near_left and _qualified(question.qualifier, f"{near_left} {governor}"):
+    # (a part the question names says what its whole is of: 其中医院 of 实有床位, asked 医院里的床位)
+    said = f"{near_left} {of_whole}" if of_whole and coverage(terms, near_left) > 0 else near_left
+    if question.predicate and question.predicate in said and _qualified(question.qualifier, f"{said} {governor}"):
         score += 0.6
     if question.counted and question.kind == AskKind.COUNT:
         # "665个村(居)民小组": a noun right after the figure is what it counts; "走访群众8654人,": else the one before.
