@@ -74,6 +74,10 @@ class ReaderSettings:
     rival_lexical: float = 0.9  # a rival figure in another section: its sentence covers this much of the best's
     rival_score: float = 0.85
     unmatched_year_penalty: float = 0.6  # a sentence that holds none of the question's years
+    per_unit_penalty: float = 0.8  # a per-head figure (每千人口…, 人均…) for a question that asks no rate
+    # A share the notice does not state, worked out from a part and its whole (assistant.kinds.share):
+    share_sentences: int = 6  # among this many best sentences
+    share_part_fit: float = 0.5  # the part's own words hold this much of what the question asks
     generic_measure_penalty: float = 0.7  # "多少个案子" answered by a count in another measure word (立案52件)
     # Sentences compared with an English question by the embedding model (assistant.meaning),
     # calibrated on the English items of the dev sets:

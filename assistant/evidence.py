@@ -67,7 +67,7 @@ class Terms:
 # Nouns a question uses to ask, not to name what it asks about.
 _ASKING_NOUNS = frozenset(
     "时候 时间 日期 数量 数字 数目 比例 百分比 比重 占比 金额 情况 内容 方面 名称 名字 部门 单位 文件 措施 办法 问题 原因 "
-    "结果 效果 目标 任务 多少 哪些 什么 有关 相关 具体 确切 约数 大概 大约 左右 分别 一下 请问 不要 不用".split()
+    "结果 效果 目标 任务 多少 哪些 什么 有关 相关 具体 确切 约数 大概 大约 左右 分别 一下 请问 不要 不用 全部 所有".split()
 )
 _GENERIC_OR_ASKING = re.compile("|".join(sorted(_ASKING_NOUNS | {g for g in GENERIC if len(g) > 1}, key=len, reverse=True)))
 
@@ -221,7 +221,8 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
     if corpus_has is not None:  # (a synonym the notices use keeps the word: 改完 is 完成整改)
         fillers |= {t for t in tokens if t not in unused and doc_freq.get(t, 0) == 0 and len(t) == 2
                     and re.fullmatch(r"[\u4e00-\u9fff]{2}", t) and not corpus_has(t)
-                    and not any(corpus_has(a) for a in alternatives.get(t, ())) and not names_a_thing(t)}
+                    and not any(corpus_has(a) for a in alternatives.get(t, ()))
+                    and (not names_a_thing(t) or asks_only(t))}  # 全部 of "占全部存款" where no notice writes it
     for token in tokens:
         df = doc_freq.get(token, 0)
         idf = math.log(1 + (node_count - df + 0.5) / (df + 0.5))

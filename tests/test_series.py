@@ -394,3 +394,31 @@ def test_a_follow_up_asking_one_side_of_the_topic_is_answered_by_the_sentence_af
                     "按经营地分,城镇消费品零售额67.15亿元,增长5.9%;乡村消费品零售额19.25亿元,增长7.3%。\n"})
     history = [{"role": "user", "content": "苇塘县去年社零总额多少?"}, {"role": "assistant", "content": "86.40亿元,比上年增长6.2%。"}]
     assert bot.ask("其中乡村的呢?", history=history).text.startswith("19.25亿元")
+
+
+def test_a_rate_per_head_does_not_answer_a_plain_total(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-beds": "苇塘县2024年卫生健康事业发展统计公报\n\n一、卫生资源\n"
+                    "年末全县医疗卫生机构实有床位3,420张,比上年增加96张。每千人口医疗卫生机构床位6.15张。\n"})
+    # both are the county's 床位 in 张: the plain question asks the total, the rate only when asked per head
+    assert bot.ask("苇塘县的床位有多少张?").text.startswith("3,420张")
+    assert bot.ask("苇塘县每千人口床位有多少张?").text.startswith("6.15张")
+
+
+def test_a_share_asked_is_not_answered_by_a_growth_rate(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-retail": "苇塘县2024年国民经济和社会发展统计公报\n\n五、国内贸易\n"
+                    "全年乡村消费品零售额19.25亿元,比上年增长7.3%。乡村市场份额为22.3%。\n",
+                    "qiaoxi-retail": "桥溪县2024年国民经济和社会发展统计公报\n\n五、国内贸易\n"
+                    "全年乡村消费品零售额11.08亿元,比上年增长6.1%。\n"})
+    # a rise is not a share: the share where the notice states one, else "not stated"
+    assert bot.ask("苇塘县乡村消费品零售额占多少?").text.startswith("22.3%")
+    silent = bot.ask("桥溪县乡村消费品零售额占多少?")
+    assert not silent.found and "6.1%" not in silent.text.split("\n")[0]
+
+
+def test_a_share_the_notice_does_not_state_is_worked_out_from_its_part_and_whole(tmp_path):
+    bot = _bot_with(tmp_path, {"qiaoxi-deposits": "桥溪县2024年国民经济和社会发展统计公报\n\n六、金融\n"
+                    "年末全县金融机构各项存款余额240.00亿元,比上年末增长6.0%,其中住户存款180.00亿元,增长8.2%。\n"})
+    answer = bot.ask("桥溪县住户存款占全部存款多少?")
+    # 180.00 ÷ 240.00: the two stated figures, shown, and the share said to be worked out
+    assert answer.found and answer.text.startswith("约75.0%")
+    assert "180.00亿元" in answer.text and "240.00亿元" in answer.text and "8.2%" not in answer.text.split("\n")[0]

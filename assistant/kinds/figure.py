@@ -21,6 +21,7 @@ from assistant.evidence import GENERIC, ScoredSentence, Terms, coverage
 from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
+from assistant.kinds.share import computed_share
 from assistant.lexicon import chinese_keywords, contrasts, cues, named_things, other_side, question_table, synonym_groups, synonyms_in
 from assistant.question import AskKind, Question, meant
 from ingest import numerals as nm
@@ -86,6 +87,9 @@ class FigureKind:
         if evidence.resolved.is_followup:
             roles |= asked_roles(evidence.resolved.focus)  # "那农村的涨了多少?": the change, of the topic's metric
         candidates: list[_Candidate] = []
+        per_unit_unasked = not cues("per_unit").found_in(question.text.lower())
+        # "乡村的占多少": a share of a whole; a rise or fall (增长5.8%) is the figure of something else
+        asks_share = self.kind == AskKind.PERCENT and cues("percent", "share").found_in(question.text.lower())
         asks_deadline = self.kind == AskKind.DATE and cues("deadline").found_in(meant(question.text))
         for ss in evidence.scored[:40]:
             facts = evidence.facts_in(ss.sentence)
@@ -135,6 +139,8 @@ class FigureKind:
                     if years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
+                if per_unit_unasked and fact is not None and _per_unit(fact.governor):
+                    score *= settings.per_unit_penalty  # 每千人口床位7.58张 for "床位有多少张"
                 if unasked:
                     score *= settings.unasked_part_penalty  # 其中13个省市重点项目…: asked only when 省市 is
                 if measure == "other":
@@ -149,8 +155,12 @@ class FigureKind:
             # "降了多少": only a figure the notice states as a change answers it; the level beside
             # it (支出612.4万元, 同比下降9.8%) is the figure of something else.
             candidates = [c for c in candidates if c.fact is None or _role_of(c.fact, c.scored.sentence.text, c.figure) == "change"]
+        elif asks_share:
+            candidates = [c for c in candidates if c.fact is None or _role_of(c.fact, c.scored.sentence.text, c.figure) != "change"]
+        # a share the notice does not state may be worked out from a part and its whole it does
+        silent = (lambda: computed_share(evidence) or evidence.abstain()) if asks_share else evidence.abstain
         if not candidates:
-            return evidence.abstain()
+            return silent()
         candidates.sort(key=lambda c: c.score, reverse=True)
         if candidates[0].other_side:
             # The figure that best fits the metric is another side's (全体居民人均消费支出 for 农村居民…):
@@ -195,7 +205,7 @@ class FigureKind:
         if not best.deadline and (not evidence.answers(held, year_ok=best.year_ok) or best.support < floor):
             # The best sentence may be about the question, but its figure is not the figure of
             # what the question asks (总收入 for 总支出): "not stated", never the nearest figure.
-            return evidence.abstain()
+            return silent()
         if not evidence.says_what_is_named(best.scored.sentence, _own_text(best) + _lead_in(evidence, best)):
             # The question names its metric in other words (GDP); this figure's own words say
             # none of the notices' words for it (重点项目完成投资52亿元 beside 地区生产总值增长8%):
@@ -303,6 +313,11 @@ def unasked_part(evidence: Evidence, fact: Fact, sentence) -> bool:
     said = {a for t, alts in evidence.focus_terms.alternatives.items() if t in asked for a in alts}
     said |= {t for t in evidence.focus_terms.weights if len(t) > 1 and t in asked}  # 出口 asks 出口额
     return bool(own) and not any(w in asked or any(w in a or a in w for a in said) for w in own)
+
+
+def _per_unit(governor: str) -> bool:
+    """Whether a figure's governing words make it a rate per head or household (每千人口床位, 人均收入)."""
+    return any(p.search(governor) for p in cues("per_unit").patterns)
 
 
 def _whole_governor(evidence: Evidence, fact: Fact, sentence) -> str:
