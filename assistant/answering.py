@@ -33,6 +33,7 @@ from ingest.chunking import node_section
 from ingest.keyword import document_frequencies
 from ingest.sections import Section, parse_sections
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def build_answerer(settings: Settings, store, embed_model) -> "Answerer":
@@ -177,15 +178,22 @@ class Answerer:
         node_count = max(len(index.node_ids), 1)
         # An English question's words are the glossary's things, each matched by any of its Chinese words.
         # Its figures are words of it too ("under 35" → 35岁以下的占比).
-        english_words = " ".join([*question.years, *re.findall(r"\d+(?:\.\d+)?", query)])
         # "…for rural residents (not urban)": what it says it does not mean is no word of it.
         asked_part = meant(query) if question.english else query
+        # Chinese it pastes in brackets ("Yitang County (苡塘县)", "(送教上门)") is the notice's own words
+        # (those of the question as asked: `query` has the glossary's words for the search after it).
+        pasted = [w for w in _HAN_RUN.findall(meant(resolved.question)) if len(w) > 1] if question.english else []
+        said_english = query
+        for figure in question.remembered:  # "'over 1.6 billion yuan'": the asker's belief, no word to match
+            said_english = said_english.replace(figure, " ")
+        english_words = " ".join([*question.years, *re.findall(r"\d+(?:\.\d+)?", said_english), *pasted])
         # a figure the asker wants confirmed ("是2.7:1吗") is their belief, not a word to match
         said = query
-        for figure in question.confirms:
+        for figure in (*question.confirms, *question.remembered):
             said = said.replace(figure, " ")
         term_query, named = (english_words, named_things(asked_part)) if question.english else (said, ())
-        focus_query, focus_named = ("", named_things(resolved.focus)) if question.english else (resolved.focus, ())
+        focus_query, focus_named = ((" ".join(_HAN_RUN.findall(resolved.focus)), named_things(resolved.focus)) if question.english
+                                    else (resolved.focus, ()))
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
         terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named,
                                spelled_out=self._spelled_out, scoped_has=self._scoped(doc_ids))

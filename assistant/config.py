@@ -74,6 +74,8 @@ class ReaderSettings:
     rival_lexical: float = 0.9  # a rival figure in another section: its sentence covers this much of the best's
     rival_score: float = 0.85
     unmatched_year_penalty: float = 0.6  # a sentence that holds none of the question's years
+    approximate_miss_penalty: float = 0.6  # a figure far from the one the asker remembers ("4万出头")
+    approximate_span: tuple[float, float] = (0.7, 1.6)  # "near" it: this share of it, either way
     per_unit_penalty: float = 0.8  # a per-head figure (每千人口…, 人均…) for a question that asks no rate
     # A share the notice does not state, worked out from a part and its whole (assistant.kinds.share):
     share_sentences: int = 6  # among this many best sentences

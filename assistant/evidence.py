@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.figures import Figure, find_figures
-from assistant.lexicon import synonym_groups, synonyms_in, with_whole_verbs, without_asking_words
+from assistant.lexicon import question_table, synonym_groups, synonyms_in, with_whole_verbs, without_asking_words
 from assistant.question import SHORT_YEAR, Question
 from ingest.keyword import normalize, tokenize
 from ingest.tagger import tagger
@@ -124,6 +124,16 @@ def _cut_across(word: str, query: str, corpus_has) -> bool:
     return corpus_has is not None and at > 0 and len(word) > 2 and corpus_has(query[max(0, at - 3) : at + 1])
 
 
+def _verb_glued(word: str, corpus_has) -> bool:
+    """Whether an unknown word is a known one with the verb after it glued on by the tokenizer
+    ("给乡村老师发的补助" cut as …/老师发/…): the word the notices know, and a one-character verb."""
+    pieces = tagger().lcut(word)
+    if corpus_has is None or len(pieces) != 2 or len(pieces[1].word) != 1 or pieces[1].flag[:1] not in "vpu":
+        return False
+    head = pieces[0].word
+    return corpus_has(head) or any(corpus_has(a) for a in synonym_groups().get(head, ()))
+
+
 def asks_only(word: str, synonyms: tuple[str, ...] = ()) -> bool:
     """Whether a word, or any word of its synonym group, is one people ask with (金额, 数量) or
     one every notice of the genre uses (整改): it names no particular thing."""
@@ -135,6 +145,9 @@ def names_a_thing(word: str) -> bool:
     asks (实打实, 住进去, 别跟我说): only a thing the notices never name makes them silent."""
     if re.fullmatch(r"[a-z][a-z0-9]*", word):
         return True
+    percent = question_table("percent")
+    if len(word) > 2 and word.endswith(tuple(percent.get("metric_ends", ()))) and not word.endswith(tuple(percent.get("not_percent", ()))):
+        return True  # 巩固率, whatever the tagger guesses of its first characters (a person's name)
     pseg = tagger()
     # A person's name ("nr") is jieba's guess for many a colloquial run of characters (别跟我说).
     return any((flag[:1] == "n" and flag != "nr") or flag in ("vn", "eng") for _, flag in pseg.lcut(word))
@@ -213,7 +226,10 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
                 doc_freq[t] = max(frequencies(list(longer)).values(), default=0)
             else:
                 unused.append(t)
-    fillers = {t for t in unused if not names_a_thing(t) or _cut_across(t, query, corpus_has)}
+    # (cut across a word of the notices asked about: 九年义务教育巩固率 is no cut across a word
+    # of a notice that never writes 巩固率, though another notice of the store does)
+    fillers = {t for t in unused if not names_a_thing(t) or _cut_across(t, query, scoped_has or corpus_has)
+               or _verb_glued(t, corpus_has)}
     unused = [t for t in unused if t not in fillers]
     # Two unknown characters that name nothing (多算, 挑出, 能办, a cut like 组给) are how people
     # say it, or a tokenizer's fragment: no sentence holds them, so at full weight they would only

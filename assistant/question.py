@@ -76,6 +76,8 @@ class Question:
     given_figures: frozenset[str] = field(default_factory=frozenset)  # figures already in the question
     confirms: tuple[str, ...] = ()  # figures it asks to be confirmed ("是2.7:1吗", "88.1%对吧"): the asker's belief
     given_values: frozenset[float] = field(default_factory=frozenset)  # … written without their unit ("超过150亿")
+    approximately: frozenset[float] = field(default_factory=frozenset)  # "在校生4万出头": the order the asker remembers
+    remembered: tuple[str, ...] = ()  # … as written ("4万出头"): the asker's belief, not words to match
 
     def years_for(self, speaking_year: str) -> tuple[str, ...]:
         """The years asked of a notice that speaks from `speaking_year`: those named, else those
@@ -134,6 +136,29 @@ def _confirm_pattern() -> re.Pattern[str]:
     return re.compile(r"\s?(?:" + "|".join(map(re.escape, after)) + r")")
 
 
+# "says it was 'over 1.6 billion yuan'": a figure an English question gives as roughly known.
+_ENGLISH_APPROXIMATE = re.compile(
+    r"\b(?:over|about|around|roughly|nearly|almost|approximately|more than|less than|some)\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>billion|million|thousand)?", re.I)
+_ENGLISH_SCALES = {"billion": 1e9, "million": 1e6, "thousand": 1e3}
+
+
+def _english_approximate(text: str) -> tuple[frozenset[float], tuple[str, ...]]:
+    found = list(_ENGLISH_APPROXIMATE.finditer(text))
+    values = frozenset(float(m.group("n")) * _ENGLISH_SCALES.get((m.group("scale") or "").lower(), 1.0) for m in found)
+    return values, tuple(m.group() for m in found)
+
+
+def _approximate(text: str, figure) -> str:
+    """The figure the question gives as roughly remembered, with the word that says so ("4万出头",
+    "大概150亿"); "" for a figure given otherwise (data/questions.toml [approximate])."""
+    table = question_table("approximate")
+    after = next((w for w in table.get("after", ()) if text.startswith(w, figure.end)), None)
+    before = next((w for w in table.get("before", ()) if text[: figure.start].endswith(w)), None)
+    if after is None and before is None:
+        return ""
+    return text[figure.start - len(before or "") : figure.end + len(after or "")]
+
+
 def meant(text: str) -> str:
     """The question less what it says it does not mean."""
     return _NOT_MEANT.sub(" ", text)
@@ -161,9 +186,19 @@ def relative_years_in(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(offset for _, _, offset in sorted(found)))
 
 
+# "Yitang County (苡塘县): how many …": Chinese a reader pastes in brackets or quotes names a
+# thing in the notice's words; the question is still asked, and answered, in English.
+_BRACKETED = re.compile(r"[(（\[【「“\"][^()（）\[\]【】「」“”\"]*[)）\]】」”\"]")
+
+
+def is_english(text: str) -> bool:
+    """Whether a question is asked in English: Latin words, and Chinese only in brackets or quotes."""
+    return bool(_LATIN_WORD.search(text)) and not _HAN.search(_BRACKETED.sub(" ", text))
+
+
 def analyse(text: str) -> Question:
     """The question's features; its `kind` is PASSAGE until `assistant.kinds.classify` decides."""
-    english = not _HAN.search(text) and bool(_LATIN_WORD.search(text))
+    english = is_english(text)
     count = _COUNT_ASK.search(text)
     counted = _COUNTED.search(text) or _COUNTED_BEFORE.search(text)
     given = [f for f in find_figures(text) if f.kind not in ("year",)]
@@ -195,6 +230,10 @@ def analyse(text: str) -> Question:
         given_figures=frozenset(f.key for f in given),
         confirms=tuple(f.text for f in given if _confirm_pattern().match(text, f.end)),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
+        approximately=(_english_approximate(text)[0] if english else
+                       frozenset(f.value for f in given if f.value and _approximate(text, f))),
+        remembered=(_english_approximate(text)[1] if english else
+                    tuple(_approximate(text, f) for f in given if f.value and _approximate(text, f))),
     )
 
 
@@ -202,7 +241,12 @@ def _english_unit(text: str) -> str:
     """The measure word of an English count ("how many mu of farmland" → 亩), "" if it names none."""
     units = question_table("count").get("english_units", {})
     found = re.search(r"\b(?:how many|number of)\s+([a-z]+)", text.lower())
-    return units.get(found.group(1), "") if found else ""
+    if found and found.group(1) in units:
+        return units[found.group(1)]
+    # "how many disabled children …": the head of the phrase counted, its last word
+    phrase = _ENGLISH_COUNTED.search(text)
+    head = re.findall(r"[a-z]+", phrase.group("phrase").lower()) if phrase else []
+    return units.get(head[-1], "") if head else ""
 
 
 # "how many farm machines were covered": the noun phrase asked, up to its verb or preposition.

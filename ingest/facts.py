@@ -109,6 +109,7 @@ def _words() -> dict:
         "as_of_re": re.compile(rf"(?:{alt(words['as_of_words'])})\s?$"),
         "since_re": re.compile(rf"\s?(?:{alt(words['since_words'])})"),
         "enum_gap": re.compile(rf"\s?(?:{alt(words['enumeration_separators'])}|,)?\s?"),
+        "aside_end": re.compile(rf"\((?:{alt(words['aside_openers'])})[^()]*\)?\s*$"),
         "governor_edge": re.compile(
             rf"^(?:{alt(words['governor_head_words'])}|[\s、,.:;。!?])+|(?:{alt(words['governor_tail_words'])}|[\s、,.:;。!?])+$"
         ),
@@ -139,6 +140,7 @@ _NUMERAL_CHARS = set("0123456789零〇一二两三四五六七八九十百千第
 
 def _clean(words: str) -> str:
     w = _words()
+    words = w["aside_end"].sub("", words)  # 在校生(含在园幼儿: what it includes is no name of it
     previous = None
     while previous != words:  # 届时我区每千人床位数将: both edges, until nothing more comes off
         previous = words
@@ -595,6 +597,7 @@ def _respectively(text: str, sentence: list[_Draft]) -> None:
     if not sentence:
         return
     s_start, s_end = sentence[0].sentence
+    items: list[str] | None = None
     for m in w["respectively_re"].finditer(text, s_start, s_end):
         listed = []
         pos = m.end()
@@ -616,7 +619,10 @@ def _respectively(text: str, sentence: list[_Draft]) -> None:
         head_start = max([d.n.end for d in sentence if d.n.end <= m.start()] + [s_start])
         head = text[head_start : m.start()]
         head = re.split(r"[,:]", head)[-1]
-        items = _enumerated_items(head, len(listed))
+        # (…分别为11791元、17274元,分别比上年增长2.5%、3.7%: with no words of its own, the second
+        # enumeration is of the first one's items)
+        if head.strip() or items is None or len(items) != len(listed):
+            items = _enumerated_items(head, len(listed))
         if items is None:
             continue
         # 分别增长5.6%、7.5% are changes; 分别提高到820元和660元 are where they went
@@ -669,6 +675,10 @@ def _enumerated_items(head: str, count: int) -> list[str] | None:
         items, rest = [first[-k:] if middle else first_words[-1], *middle, last[:k]], last[k:]
     else:
         metric = next((h for h in heads if last.endswith(h) and len(last) > len(h)), "")
+        # 中等职业学校生均一般公共预算教育事业费: a per-head metric starts at its 生均/人均
+        starts = [last.find(s) for s in w.get("metric_starts", ()) if last.find(s) > 0]
+        if starts:
+            metric = last[min(starts):]
         if not metric:
             return None  # uneven items and no metric they share: leave each its own words
         items, rest = [_clean(first), *middle, last[: -len(metric)]], metric

@@ -221,6 +221,20 @@ def test_respectively_over_an_uneven_list_shares_the_metric_head():
     assert [f.governor for f in got] == ["全县安全事故起数", "死亡人数"]
 
 
+def test_a_per_head_metric_shared_by_an_uneven_list_and_the_changes_listed_after_it():
+    text = "幼儿园、小学、普通高中、特殊教育学校生均公用经费分别为1620元、2140元、2960元、5310元,分别比上年增长1.8%、2.6%、3.1%、0.9%。"
+    got = facts(text)
+    assert [f.governor for f in got if f.unit == "元"] == [
+        "幼儿园生均公用经费", "小学生均公用经费", "普通高中生均公用经费", "特殊教育学校生均公用经费"]
+    # the second 分别 names nothing of its own: its n-th change is of the n-th item
+    assert [(f.governor, f.role) for f in got if f.unit == "%"][2] == ("普通高中生均公用经费", "change")
+
+
+def test_an_aside_saying_what_a_count_includes_is_no_word_of_what_it_counts():
+    got = facts("各级各类学校共有在校生(含在园幼儿)52310人,比上年减少812人。")
+    assert fact(got, "52310人").governor == "各级各类学校共有在校生"
+
+
 def test_heading_years_reset_by_a_later_heading():
     text = "一、2022年工作回顾\n全县新建道路12公里。\n二、存在的问题\n仍有3个村未通公交。\n三、2024年工作安排\n(一)交通\n新建道路20公里。"
     got = facts(text, notice_date="2023-02-01")

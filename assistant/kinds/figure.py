@@ -139,8 +139,11 @@ class FigureKind:
                     if years and fact_year and fact.time_basis in ("sentence", "as_of", "since") and fact_year not in years:
                         year_ok = False  # the figure's own sentence dates it to another year
                 score = score if year_ok else score * settings.unmatched_year_penalty
-                if per_unit_unasked and fact is not None and _per_unit(fact.governor):
-                    score *= settings.per_unit_penalty  # 每千人口床位7.58张 for "床位有多少张"
+                if question.approximately and figure.value is not None and not _near(figure.value, question.approximately, settings):
+                    score *= settings.approximate_miss_penalty  # "在校生4万出头": 中职在校生2335人 is another count
+                if fact is not None and per_unit_unasked == _per_unit(fact.governor):
+                    # 每千人口床位7.58张 for "床位有多少张"; 补助1724.76万元 for "每人每月补助多少"
+                    score *= settings.per_unit_penalty
                 if unasked:
                     score *= settings.unasked_part_penalty  # 其中13个省市重点项目…: asked only when 省市 is
                 if measure == "other":
@@ -247,8 +250,8 @@ class FigureKind:
         people use for anything ("多少个案子" → 立案52件; but 多少个问题: 问题5类86个 → 86个)."""
         if self.kind != AskKind.COUNT or not question.unit or unit_fits(figure, question.unit):
             return "asked"
-        if figure.kind == "number":
-            return None
+        if figure.kind == "number" or _times_of(question.unit, figure.unit):
+            return None  # (惠及学生19272人 counts pupils, not "多少人次": a count of times is another measure)
         if question.unit in _GENERIC_MEASURES:
             return "other"  # "其中科级干部几个?": people count anyone in 个; the notice in 人
         if not question.counted:
@@ -604,6 +607,16 @@ def _figure(fact: Fact, sentence_start: int) -> Figure:
     key = _key(fact.text, kind)
     start = fact.start - sentence_start
     return Figure(fact.text, start, start + len(fact.text), kind, fact.value, fact.unit, key)
+
+
+def _near(value: float, remembered: frozenset[float], settings) -> bool:
+    low, high = settings.approximate_span
+    return any(low * v <= value <= high * v for v in remembered)
+
+
+def _times_of(asked: str, unit: str) -> bool:
+    """Whether one measure counts times of the other's things (人次 of 人, 户次 of 户)."""
+    return bool(asked and unit) and asked != unit and (asked == f"{unit}次" or unit == f"{asked}次")
 
 
 def unit_fits(figure: Figure, unit: str) -> bool:
