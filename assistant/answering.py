@@ -93,7 +93,13 @@ class Answerer:
                 # (an English question's Chinese words are the glossary's, not the asker's: not required)
                 named=() if question.english else self._named_otherwise(query),
             )
-            draft = kinds.compose(evidence)
+            # Chinese an English question pastes ("全部工业增加值") is the notice's word for what it
+            # asks: where the notices asked about never write it, they do not say.
+            # (Not the glossary's words for its English: those are only one way a notice may say it.)
+            # (the question as typed: a follow-up's rewrite carries the topic's words in, not pasted ones)
+            pasted = " ".join(_HAN_RUN.findall(meant(text))) if question.english else ""
+            pasted_missing = [w for w in terms.missing() if w in pasted]
+            draft = evidence.abstain(evidence.silence()) if pasted_missing else kinds.compose(evidence)
             if scope.read_as:
                 typed, known = scope.read_as
                 note = (f"(the question's “{typed}” is read as {known})" if question.english
@@ -196,7 +202,7 @@ class Answerer:
                                     else (resolved.focus, ()))
         frequencies = lambda words: document_frequencies(index, words)  # noqa: E731
         terms = question_terms(term_query, frequencies, node_count, index.tokenize, corpus_has=self._corpus_has, named=named,
-                               spelled_out=self._spelled_out, scoped_has=self._scoped(doc_ids))
+                               spelled_out=self._spelled_out, scoped_has=self._scoped(doc_ids), whole_words=pasted)
         focus_terms = (question_terms(focus_query, frequencies, node_count, index.tokenize, named=focus_named)
                        if resolved.is_followup else terms)
         sentences = _sentences(retrieved)

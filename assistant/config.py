@@ -76,6 +76,7 @@ class ReaderSettings:
     unmatched_year_penalty: float = 0.6  # a sentence that holds none of the question's years
     approximate_miss_penalty: float = 0.6  # a figure far from the one the asker remembers ("4万出头")
     approximate_span: tuple[float, float] = (0.7, 1.6)  # "near" it: this share of it, either way
+    unasked_side_penalty: float = 0.9  # a figure of one side (幼儿园…) for a question naming no side of its set
     per_unit_penalty: float = 0.8  # a per-head figure (每千人口…, 人均…) for a question that asks no rate
     # A share the notice does not state, worked out from a part and its whole (assistant.kinds.share):
     share_sentences: int = 6  # among this many best sentences

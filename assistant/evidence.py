@@ -77,20 +77,22 @@ _DESCRIPTOR = re.compile(r"(?:什么|哪个|哪些|哪几个|哪几|哪种|哪�
 
 
 def _unused_words(tokens: list[str], doc_freq: dict[str, int], descriptors: str, alternatives, corpus_has,
-                  scoped_has=None) -> list[str]:
+                  scoped_has=None, whole_words=frozenset()) -> list[str]:
     """Content words of the question that no indexed node contains, nor any synonym of them; with
     `scoped_has`, also a compound (three characters or more) the notices asked about never write,
-    nor any synonym of it, though another notice does (城镇化率 of a bulletin without it)."""
+    nor any synonym of it, though another notice does (城镇化率 of a bulletin without it); a word
+    of `whole_words` (Chinese an English question pastes: "(女生)") is one at any length."""
     # Two unknown Han characters are as often a fragment between known words ("立案数占全区")
     # as a word; three or more, or a Latin word ("GDP"), are a term the notices lack.
     return [
         t for t in tokens
         if t not in descriptors and not re.fullmatch(r"[\d.%]+", t)
-        and (re.fullmatch(r"[a-z][a-z0-9]+", t) or len(_GENERIC_OR_ASKING.sub("", t)) > 2)
+        and (re.fullmatch(r"[a-z][a-z0-9]+", t) or len(_GENERIC_OR_ASKING.sub("", t)) > 2 or t in whole_words)
         and (
             (doc_freq.get(t, 0) == 0
              and not any(doc_freq.get(a, 0) or (corpus_has is not None and corpus_has(a)) for a in alternatives.get(t, ())))
-            or (scoped_has is not None and re.fullmatch(r"[\u4e00-\u9fff]{3,}", t) is not None and not scoped_has(t)
+            or (scoped_has is not None and (re.fullmatch(r"[\u4e00-\u9fff]{3,}", t) is not None or t in whole_words)
+                and not scoped_has(t)
                 and not any(scoped_has(a) for a in alternatives.get(t, ())))
         )
     ]
@@ -163,7 +165,7 @@ _NEVER_ASKED = frozenset("一共 总共 累计 目前 已经 达到 进行 开�
 
 def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]], node_count: int, tokenize=tokenize,
                    corpus_has=None, named: Sequence[tuple[str, ...]] = (), keep_generic: bool = False,
-                   spelled_out=None, scoped_has=None) -> Terms:
+                   spelled_out=None, scoped_has=None, whole_words: Sequence[str] = ()) -> Terms:
     """Weighted words of the question; with `corpus_has`, also the nouns no notice contains.
 
     `frequencies(words)` gives how many indexed passages hold each word (its rarity). `named`: the
@@ -210,7 +212,7 @@ def question_terms(query: str, frequencies: Callable[[list[str]], dict[str, int]
         pieces = list(frequencies([p for p in tokenize(word) if p != word]).values())
         doc_freq[word] = max([doc_freq.get(word, 0), min(pieces, default=0)] + [doc_freq.get(a, 0) for a in alternatives.get(word, ())])
     weights = {}
-    unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has, scoped_has)
+    unused = _unused_words(tokens, doc_freq, descriptors, alternatives, corpus_has, scoped_has, frozenset(whole_words))
     if spelled_out is not None and corpus_has is not None:
         # Two characters no notice writes together that name a thing: a short form of the notices'
         # words (社零 → 社会消费品零售总额, 化债 → 化解…债务), matched by them; or, when no notice

@@ -97,6 +97,14 @@ def other_side(asked: str, said: str) -> bool:
     return False
 
 
+def unasked_side(asked: str, governor: str) -> bool:
+    """Whether a figure's governor opens with a side of a set the question names no side of:
+    幼儿园共有教职工 for "一共多少教职工", where the notice also gives the whole (共有教职工).
+    (Opens with: 全县政府债务余额 holds 县政府 across 全县|政府, and qualifies nothing.)"""
+    return any(not any(w in asked for side in sides for w in side) and governor.startswith(tuple(w for side in sides for w in side))
+               for sides in contrasts())
+
+
 @lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, tuple[str, ...]]:
     """Each word → the other words of its group (both directions: a group is a set)."""

@@ -100,7 +100,9 @@ class _PlaceIndex:
                     piece = question[at : at + size]
                     if piece in self.by_place and piece not in found:
                         found[piece] = at
-        else:
+        if not found:
+            # "Hengtang: … value added (全部工业增加值)?": English naming the place in pinyin may
+            # paste the notice's words, not its place, in Chinese
             words = list(re.finditer(r"[A-Za-z]+", question))
             for i, first in enumerate(words):
                 for j in range(i, min(i + 4, len(words))):

@@ -426,11 +426,11 @@ def test_a_share_the_notice_does_not_state_is_worked_out_from_its_part_and_whole
 
 EDUCATION = {
     "qiaoxi-education": "桥溪县2024年教育事业发展统计公报\n\n一、总体情况\n全县共有各级各类学校98所。各级各类学校共有在校生52310人。"
-                        "共有教职工四千二百一十六人,其中专任教师3650人。\n二、义务教育\n九年义务教育巩固率为98.4%,高中阶段毛入学率为93.6%。"
+                        "共有教职工四千二百一十六人,比上年增加52人;其中专任教师3650人,比上年增加20人。\n二、义务教育\n九年义务教育巩固率为98.4%,高中阶段毛入学率为93.6%。"
                         "全年小学招生3120人,在校生19870人,毕业生3305人。\n三、教师队伍\n全年发放乡村教师生活补助860.50万元,人均每月520元。"
-                        "全年组织教师专项培训1240人次。\n",
+                        "全年组织教师专项培训1240人次。\n四、学前教育\n幼儿园共有教职工620人,其中专任教师410人。\n",
     "weitang-education": "苇塘县2024年教育事业发展统计公报\n\n一、总体情况\n全县共有各级各类学校76所。\n二、义务教育\n"
-                         "适龄残疾儿童少年义务教育入学率为95.2%。全年高中阶段教育招生1860人,小学招生2480人,在校生15630人,毕业生2611人。\n三、教师队伍\n"
+                         "适龄残疾儿童少年义务教育入学率为95.2%。全年高中阶段教育招生1860人,小学招生2480人,在校生15630人,毕业生2611人。小学在校生中女生7320人。\n三、教师队伍\n"
                          "全年发放乡村教师生活补助612.30万元,人均每月480元。全年资助家庭经济困难学生9120人。\n",
 }
 
@@ -477,3 +477,32 @@ def test_a_figure_the_asker_remembers_roughly_picks_the_count_of_that_order(scho
     # 在校生 of the whole county (5万出头), not of primary schools (19870人): the order the asker remembers
     assert schools.ask("桥溪县在校生5万出头,精确是多少人?").text.startswith("52310人")
     assert schools.ask("桥溪县小学在校生大概2万,具体多少?").text.startswith("19870人")
+
+
+def test_figures_nothing_tells_apart_are_shown_not_picked(tmp_path):
+    bot = _bot_with(tmp_path, {"weitang-places": "苇塘县2024年教育事业发展统计公报\n\n六、项目建设\n"
+                    "新建、改扩建学校4所,新增学位2077个。\n2024年9月2日,苇塘县第二实验幼儿园建成投用,新增学位360个。\n"})
+    answer = bot.ask("苇塘县新增了多少学位?")
+    # either may be meant: no guess stated as found, but both shown with where the notice says them
+    assert not answer.found and "2077个" in answer.text and "360个" in answer.text
+    assert len(answer.citations) == 2
+
+
+def test_an_english_question_naming_the_place_in_pinyin_and_pasting_the_notices_word(schools):
+    # the place in pinyin, the metric in the notice's own Chinese: a notice that never writes it does not say
+    silent = schools.ask("Weitang: nine-year compulsory education retention rate (巩固率)?")
+    assert not silent.found and "巩固率" in silent.text
+    assert schools.ask("Qiaoxi: nine-year compulsory education retention rate (巩固率)?").text.startswith("98.4%")
+
+
+def test_an_english_question_for_a_thing_one_notice_of_the_series_never_counts(schools):
+    assert schools.ask("Weitang: how many girls (女生) are in primary school?").text.startswith("7320人")
+    silent = schools.ask("Qiaoxi: how many girls (女生) are in primary school?")
+    assert not silent.found and not silent.text.startswith("19870人")
+
+
+def test_a_figure_of_one_stage_does_not_answer_a_question_naming_none(schools):
+    # 幼儿园共有教职工620人 is the kindergartens' staff; asked plainly, the county's whole is meant
+    assert schools.ask("桥溪县教职工一共多少人?").text.startswith("四千二百一十六人")
+    assert schools.ask("Qiaoxi: how many school staff in total, teachers and others?").text.startswith("四千二百一十六人")
+    assert schools.ask("桥溪县幼儿园教职工多少人?").text.startswith("620人")

@@ -158,7 +158,9 @@ def cite(sentence: Sentence, start: int | None = None, end: int | None = None) -
 def silence(question: Question, terms: Terms, best: ScoredSentence | None,
             asked_years: Callable[[str], tuple[str, ...]] | None = None) -> str:
     """Why the notices do not answer: a word they never use, a year they do not cover, or neither."""
-    missing = terms.missing() if not question.english else []
+    missing = terms.missing()  # (an English question's words are only the Chinese it pastes)
+    if missing and question.english:
+        return f"The notice does not mention 「{'」「'.join(missing[:3])}」"
     if missing:
         return f"通报中没有提到「{'」「'.join(missing[:3])}」"
     years = (asked_years(best.sentence.doc_id) if asked_years else question.years) if best is not None else ()

@@ -22,7 +22,7 @@ from assistant.figures import Figure, find_figures
 from assistant.followup import Resolved
 from assistant.kinds.base import Draft, Evidence, cite
 from assistant.kinds.share import computed_share
-from assistant.lexicon import chinese_keywords, contrasts, cues, named_things, other_side, question_table, synonym_groups, synonyms_in
+from assistant.lexicon import chinese_keywords, contrasts, cues, named_things, other_side, question_table, synonym_groups, synonyms_in, unasked_side
 from assistant.question import AskKind, Question, meant
 from ingest import numerals as nm
 from ingest.facts import Fact, FactKind
@@ -88,6 +88,7 @@ class FigureKind:
             roles |= asked_roles(evidence.resolved.focus)  # "那农村的涨了多少?": the change, of the topic's metric
         candidates: list[_Candidate] = []
         per_unit_unasked = not cues("per_unit").found_in(question.text.lower())
+        asked_side_words = _side_words(evidence)
         # "乡村的占多少": a share of a whole; a rise or fall (增长5.8%) is the figure of something else
         asks_share = self.kind == AskKind.PERCENT and cues("percent", "share").found_in(question.text.lower())
         asks_deadline = self.kind == AskKind.DATE and cues("deadline").found_in(meant(question.text))
@@ -141,6 +142,11 @@ class FigureKind:
                 score = score if year_ok else score * settings.unmatched_year_penalty
                 if question.approximately and figure.value is not None and not _near(figure.value, question.approximately, settings):
                     score *= settings.approximate_miss_penalty  # "在校生4万出头": 中职在校生2335人 is another count
+                if (fact is not None and fact.kind in _MEASURED and fact.part_of is None
+                        and unasked_side(asked_side_words, fact.governor)):
+                    # 幼儿园共有教职工2296人 for "教职工一共多少" (a 其中 part: unasked_part; a date's
+                    # governor is its event, whose organ qualifies no metric: 县委第四巡察组…巡察)
+                    score *= settings.unasked_side_penalty
                 if fact is not None and per_unit_unasked == _per_unit(fact.governor):
                     # 每千人口床位7.58张 for "床位有多少张"; 补助1724.76万元 for "每人每月补助多少"
                     score *= settings.per_unit_penalty
@@ -214,10 +220,13 @@ class FigureKind:
             # none of the notices' words for it (重点项目完成投资52亿元 beside 地区生产总值增长8%):
             # its figure is of something else.
             return evidence.abstain()
-        if _tied(best, candidates):
-            # Nothing tells the two figures apart (the same words around both): picking one
-            # would be a guess stated as found.
-            return evidence.abstain()
+        tied = _tied(best, candidates)
+        if tied:
+            # Nothing tells the figures apart (the same words around both: 新增学位2077个 of the
+            # year's projects, 新增学位360个 of one kindergarten): picking one would be a guess
+            # stated as found. Not found, but each shown, so the reader can tell them apart.
+            # (Tried as found: on dev 1155, 3 false abstentions fixed, 3 confidently wrong more.)
+            return _undecided(evidence, [best, *tied])
         if evidence.several_notices:
             across = _per_notice(evidence, best, candidates)
             if len(across) > 1:
@@ -281,6 +290,14 @@ class FigureKind:
         return True
 
 
+def _side_words(evidence: Evidence) -> str:
+    """What the question says of which side it asks (the topic's too, for a follow-up), in Chinese."""
+    asked = f"{evidence.resolved.focus} {evidence.question.text}"
+    if evidence.question.english:
+        asked = " ".join([chinese_keywords(meant(asked)), *_HAN_RUN.findall(meant(asked))])
+    return asked
+
+
 def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sentence, facts: list[Fact]) -> bool:
     """Whether a figure is of another side of a set the question names one side of
     (data/contrasts.tsv): by its own words, or, for a whole, by the parts the notice breaks it
@@ -288,7 +305,8 @@ def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sent
     # a follow-up's side is the one it names itself (那农村的呢), not one its topic carried in
     asked = evidence.resolved.focus if evidence.resolved.is_followup else evidence.question.text
     if evidence.question.english:
-        asked = chinese_keywords(meant(asked))  # "urban residents" names 城镇 in the glossary's words
+        # "urban residents" names 城镇 in the glossary's words; "(全部工业增加值)" in the notice's own
+        asked = " ".join([chinese_keywords(meant(asked)), *_HAN_RUN.findall(meant(asked))])
     said = own_words(sentence.text, figure) + (f" {fact.governor}" if fact is not None else "")
     if other_side(asked, said):
         return True
@@ -465,17 +483,32 @@ def _plainest_first(candidates: list[_Candidate], margin: float = 0.0, asked: st
     return candidates
 
 
-def _tied(best: _Candidate, candidates: list[_Candidate]) -> bool:
-    """Whether a different figure of the same kind in the same notice scores exactly as well as the
+def _tied(best: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
+    """The different figures of the same kind in the same notice that score exactly as well as the
     best (another notice's figure is listed beside it instead: `_per_notice`). A 其中 part of a
     whole is no rival of its whole: asked plainly, the whole is meant."""
-    return any(
-        other.figure.key != best.figure.key and other.figure.kind == best.figure.kind
+    return [
+        other for other in candidates[1:4]
+        if other.figure.key != best.figure.key and other.figure.kind == best.figure.kind
         and other.scored.sentence.doc_id == best.scored.sentence.doc_id and other.score >= best.score - 1e-9
         and not (other.fact is not None and other.fact.part_of is not None)
         and not _same_or_qualified(best, other)
-        for other in candidates[1:4]
-    )
+    ]
+
+
+def _undecided(evidence: Evidence, found: list[_Candidate]) -> Draft:
+    """Figures the question fits equally, each with where the notice says it: not an answer
+    (which is meant cannot be told), but what the notice says, for the reader to tell apart."""
+    lines = [evidence.say("通报中有几个数字同样符合这个问题,无法确定问的是哪一个:",
+                          "Several figures of the notice fit this question equally; which one is meant cannot be told:")]
+    quotes, citations, figures = [], [], []
+    for c in found:
+        sentence = c.scored.sentence
+        lines.append(f"- {c.span}({' › '.join(sentence.labels) or evidence.say('正文开头', 'opening')})")
+        quotes.append(evidence.quote(sentence))
+        citations.append(cite(sentence))
+        figures.append(c.span)
+    return Draft("\n".join(lines) + "\n\n" + "\n".join(quotes), False, citations, figures)
 
 
 def _same_or_qualified(best: _Candidate, other: _Candidate) -> bool:
@@ -607,6 +640,11 @@ def _figure(fact: Fact, sentence_start: int) -> Figure:
     key = _key(fact.text, kind)
     start = fact.start - sentence_start
     return Figure(fact.text, start, start + len(fact.text), kind, fact.value, fact.unit, key)
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Facts that measure a metric, which a side (幼儿园…, 城镇…) may qualify.
+_MEASURED = (FactKind.MONEY, FactKind.PERCENT, FactKind.COUNT, FactKind.NUMBER)
 
 
 def _near(value: float, remembered: frozenset[float], settings) -> bool:
