@@ -159,6 +159,12 @@ def _approximate(text: str, figure) -> str:
     return text[figure.start - len(before or "") : figure.end + len(after or "")]
 
 
+def _approximate_given(text: str, given) -> tuple[frozenset[float], tuple[str, ...]]:
+    said = [(f.value, _approximate(text, f)) for f in given if f.value]
+    said = [(value, written) for value, written in said if written]
+    return frozenset(value for value, _ in said), tuple(written for _, written in said)
+
+
 def meant(text: str) -> str:
     """The question less what it says it does not mean."""
     return _NOT_MEANT.sub(" ", text)
@@ -212,6 +218,7 @@ def analyse(text: str) -> Question:
     if unit == "个" and text[count.end() : count.end() + 1] == "人":
         unit = "人"  # "几个人": people are counted in 人, not 个 (but "几个村" counts villages in 个)
     part, alone = _english_part(text) if english else _part(text)
+    approximately, remembered = _english_approximate(text) if english else _approximate_given(text, given)
     return Question(
         text=text,
         unit=unit,
@@ -230,10 +237,8 @@ def analyse(text: str) -> Question:
         given_figures=frozenset(f.key for f in given),
         confirms=tuple(f.text for f in given if _confirm_pattern().match(text, f.end)),
         given_values=frozenset(f.value for f in given if f.kind == "number" and f.value),
-        approximately=(_english_approximate(text)[0] if english else
-                       frozenset(f.value for f in given if f.value and _approximate(text, f))),
-        remembered=(_english_approximate(text)[1] if english else
-                    tuple(_approximate(text, f) for f in given if f.value and _approximate(text, f))),
+        approximately=approximately,
+        remembered=remembered,
     )
 
 

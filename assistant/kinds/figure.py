@@ -292,10 +292,15 @@ class FigureKind:
 
 def _side_words(evidence: Evidence) -> str:
     """What the question says of which side it asks (the topic's too, for a follow-up), in Chinese."""
-    asked = f"{evidence.resolved.focus} {evidence.question.text}"
-    if evidence.question.english:
-        asked = " ".join([chinese_keywords(meant(asked)), *_HAN_RUN.findall(meant(asked))])
-    return asked
+    return _in_chinese(evidence, f"{evidence.resolved.focus} {evidence.question.text}")
+
+
+def _in_chinese(evidence: Evidence, asked: str) -> str:
+    """What a question says, in Chinese: an English one's glossary words ("urban residents" → 城镇)
+    and the notice's own words it pastes ("(全部工业增加值)")."""
+    if not evidence.question.english:
+        return asked
+    return " ".join([chinese_keywords(meant(asked)), *_HAN_RUN.findall(meant(asked))])
 
 
 def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sentence, facts: list[Fact]) -> bool:
@@ -304,9 +309,7 @@ def _of_another_side(evidence: Evidence, fact: Fact | None, figure: Figure, sent
     into, none of them the side asked."""
     # a follow-up's side is the one it names itself (那农村的呢), not one its topic carried in
     asked = evidence.resolved.focus if evidence.resolved.is_followup else evidence.question.text
-    if evidence.question.english:
-        # "urban residents" names 城镇 in the glossary's words; "(全部工业增加值)" in the notice's own
-        asked = " ".join([chinese_keywords(meant(asked)), *_HAN_RUN.findall(meant(asked))])
+    asked = _in_chinese(evidence, asked)
     said = own_words(sentence.text, figure) + (f" {fact.governor}" if fact is not None else "")
     if other_side(asked, said):
         return True
@@ -499,16 +502,21 @@ def _tied(best: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
 def _undecided(evidence: Evidence, found: list[_Candidate]) -> Draft:
     """Figures the question fits equally, each with where the notice says it: not an answer
     (which is meant cannot be told), but what the notice says, for the reader to tell apart."""
-    lines = [evidence.say("通报中有几个数字同样符合这个问题,无法确定问的是哪一个:",
-                          "Several figures of the notice fit this question equally; which one is meant cannot be told:")]
-    quotes, citations, figures = [], [], []
-    for c in found:
-        sentence = c.scored.sentence
-        lines.append(f"- {c.span}({' › '.join(sentence.labels) or evidence.say('正文开头', 'opening')})")
-        quotes.append(evidence.quote(sentence))
-        citations.append(cite(sentence))
+    heading = evidence.say("通报中有几个数字同样符合这个问题,无法确定问的是哪一个:",
+                           "Several figures of the notice fit this question equally; which one is meant cannot be told:")
+    where = lambda c: f"{c.span}({' › '.join(c.scored.sentence.labels) or evidence.say('正文开头', 'opening')})"  # noqa: E731
+    return _listed(evidence, heading, found, where, found=False)
+
+
+def _listed(evidence: Evidence, heading: str, shown: list[_Candidate], line, found: bool) -> Draft:
+    """Several figures, one line each (`line(candidate)`), then each one's sentence quoted."""
+    lines, quotes, citations, figures = [heading], [], [], []
+    for c in shown:
+        lines.append(f"- {line(c)}")
+        quotes.append(evidence.quote(c.scored.sentence))
+        citations.append(cite(c.scored.sentence))
         figures.append(c.span)
-    return Draft("\n".join(lines) + "\n\n" + "\n".join(quotes), False, citations, figures)
+    return Draft("\n".join(lines) + "\n\n" + "\n".join(quotes), found, citations, figures)
 
 
 def _same_or_qualified(best: _Candidate, other: _Candidate) -> bool:
@@ -547,16 +555,9 @@ def _per_notice(evidence: Evidence, best: _Candidate, candidates: list[_Candidat
 
 def _across(evidence: Evidence, found: list[_Candidate]) -> Draft:
     """One figure per notice, each labelled by its notice and quoted: never one picked silently."""
-    english = evidence.question.english
-    lines = ["Each notice gives its own figure:" if english else "多份通报都有这个数字,分别为:"]
-    quotes, citations, figures = [], [], []
-    for c in sorted(found, key=lambda c: evidence.shelf.notice_name(c.scored.sentence.doc_id)):
-        sentence = c.scored.sentence
-        lines.append(f"- {evidence.shelf.notice_name(sentence.doc_id)}:{c.span}")
-        quotes.append(evidence.quote(sentence))
-        citations.append(cite(sentence))
-        figures.append(c.span)
-    return Draft("\n".join(lines) + "\n\n" + "\n".join(quotes), True, citations, figures)
+    name = lambda c: evidence.shelf.notice_name(c.scored.sentence.doc_id)  # noqa: E731
+    heading = evidence.say("多份通报都有这个数字,分别为:", "Each notice gives its own figure:")
+    return _listed(evidence, heading, sorted(found, key=name), lambda c: f"{name(c)}:{c.span}", found=True)
 
 
 def _rival(best: _Candidate, candidates: list[_Candidate], settings) -> _Candidate | None:
